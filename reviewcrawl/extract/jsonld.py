@@ -1,0 +1,134 @@
+"""schema.org JSON-LD: lenient loading and a flat list of typed nodes.
+
+Real pages ship JSON-LD that ``json.loads`` rejects: comments, trailing commas, raw newlines
+inside strings, HTML entities, several objects pasted one after another. We repair what is
+common and give up quietly on the rest.
+"""
+
+from __future__ import annotations
+
+import html as htmllib
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+from lxml import etree
+
+__all__ = ["load_jsonld", "jsonld_nodes", "types_of", "first_text"]
+
+JSONLD_XPATH = etree.XPath(
+    "//script[translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+    "='application/ld+json']"
+)
+COMMENT_RE = re.compile(r"(?<![:\"'\\])//[^\n\"]*$|/\*.*?\*/", re.MULTILINE | re.DOTALL)
+TRAILING_COMMA_RE = re.compile(r",\s*([}\]])")
+CDATA_RE = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+CONTROL_RE = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+def _escape_newlines_in_strings(text: str) -> str:
+    out, in_str, esc = [], False, False
+    for ch in text:
+        if in_str:
+            if esc:
+                esc = False
+            elif ch == "\\":
+                esc = True
+            elif ch == '"':
+                in_str = False
+            elif ch in "\n\r\t":
+                out.append({"\n": "\\n", "\r": "\\r", "\t": "\\t"}[ch])
+                continue
+        elif ch == '"':
+            in_str = True
+        out.append(ch)
+    return "".join(out)
+
+
+def load_jsonld(text: str) -> Any:
+    """Parse one <script> body; None when it cannot be repaired."""
+    text = CDATA_RE.sub("", text.strip()).strip().rstrip(";")
+    if not text:
+        return None
+    try:
+        return json.loads(text, strict=False)
+    except ValueError:
+        pass
+    fixed = CONTROL_RE.sub(" ", text)
+    fixed = _escape_newlines_in_strings(fixed)
+    fixed = TRAILING_COMMA_RE.sub(r"\1", COMMENT_RE.sub("", fixed))
+    for candidate in (fixed, htmllib.unescape(fixed)):
+        try:
+            return json.loads(candidate, strict=False)
+        except ValueError:
+            pass
+    # several objects back to back: "{...}{...}" or "{...}\n{...}"
+    try:
+        decoder, pos, items = json.JSONDecoder(strict=False), 0, []
+        while pos < len(fixed):
+            while pos < len(fixed) and fixed[pos] in " \n\r\t,":
+                pos += 1
+            if pos >= len(fixed):
+                break
+            obj, pos = decoder.raw_decode(fixed, pos)
+            items.append(obj)
+        return items or None
+    except ValueError:
+        return None
+
+
+def types_of(node: dict[str, Any]) -> set[str]:
+    t = node.get("@type")
+    types = t if isinstance(t, list) else [t]
+    out = set()
+    for x in types:
+        if isinstance(x, str):
+            out.add(x.rsplit("/", 1)[-1].rsplit(":", 1)[-1])
+    return out
+
+
+def _walk(obj: Any, parent: dict[str, Any] | None, key: str | None, depth: int) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None, str | None]]:
+    if depth > 12:
+        return
+    if isinstance(obj, list):
+        for x in obj:
+            yield from _walk(x, parent, key, depth + 1)
+    elif isinstance(obj, dict):
+        if "@graph" in obj:
+            yield from _walk(obj["@graph"], None, None, depth + 1)
+        if "@type" in obj:
+            yield obj, parent, key
+        for k, v in obj.items():
+            if k != "@graph" and isinstance(v, (dict, list)):
+                yield from _walk(v, obj if "@type" in obj else parent, k, depth + 1)
+
+
+def jsonld_nodes(root: etree._Element) -> list[tuple[dict[str, Any], dict[str, Any] | None, str | None]]:
+    """(node, parent node, key under the parent) for every typed node, top-level first."""
+    nodes = []
+    for script in JSONLD_XPATH(root):
+        data = load_jsonld(script.text or "")
+        if data is not None:
+            nodes.extend(_walk(data, None, None, 0))
+    return nodes
+
+
+def first_text(value: Any) -> str | None:
+    """A property's text: strings as they are, {"name": ...} objects by name, lists by first."""
+    if isinstance(value, list):
+        for v in value:
+            t = first_text(v)
+            if t:
+                return t
+        return None
+    if isinstance(value, dict):
+        for k in ("name", "@value", "text", "headline"):
+            if isinstance(value.get(k), (str, int, float)):
+                return str(value[k]).strip() or None
+        return None
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, str):
+        return htmllib.unescape(value).strip() or None
+    return None

@@ -1,0 +1,59 @@
+"""The items that flow through the pipelines.
+
+``Page``   spider -> ExtractPipeline: one fetched page, not yet read.
+``Review`` the record analysts get: field names and order are a contract (README, JSON Schema).
+``Rejected`` a record that failed validation; exported to the errors feed, never dropped silently.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class Page:
+    url: str
+    body: bytes
+    status: int = 200
+    content_type: str | None = None
+    fetched_at: str | None = None
+    site: str | None = None
+    #: extraction hints from the site profile (selectors, language, date order)
+    hints: dict[str, Any] = field(default_factory=dict)
+    #: the profile says this URL is a review page; None when no profile decides
+    is_review: bool | None = None
+
+
+@dataclass
+class Review:
+    url: str | None = None
+    canonical_url: str | None = None
+    site: str | None = None
+    title: str | None = None
+    author: str | None = None
+    date_published: str | None = None
+    date_modified: str | None = None
+    rating: dict[str, Any] | None = None
+    aggregate_rating: dict[str, Any] | None = None
+    item_reviewed: dict[str, Any] | None = None
+    language: str | None = None
+    text: str | None = None
+    fingerprint: str | None = None
+    duplicate_of: str | None = None
+    sources: dict[str, str] = field(default_factory=dict)
+    fetched_at: str | None = None
+    run_id: str | None = None
+
+
+@dataclass
+class Rejected:
+    url: str | None
+    reason: str
+    kind: str
+    record: dict[str, Any] | None = None
+    run_id: str | None = None
+    fetched_at: str | None = None
+
+
+REVIEW_FIELDS: tuple[str, ...] = tuple(Review.__dataclass_fields__)

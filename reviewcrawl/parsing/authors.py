@@ -1,0 +1,102 @@
+"""Raw byline text -> the reviewer's name(s).
+
+>>> normalize_author("By Jane Doe, Senior Film Critic")
+'Jane Doe'
+>>> normalize_author("@headphonesthoughts")
+'headphonesthoughts'
+>>> normalize_author("Posted by admin on June 7, 2025") is None
+True
+>>> normalize_author("Von Anna Müller und Jan Schmidt")
+'Anna Müller, Jan Schmidt'
+>>> normalize_author("Staff") is None
+True
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["normalize_author", "split_authors", "GENERIC_AUTHORS"]
+
+BY_PREFIX_RE = re.compile(
+    r"^(?:(?:posted|written|reviewed|published|words|review|text|story|photos?)\s+(?:by|from)\b"
+    r"|by\b|from\b|von\b|par\b|por\b|door\b|di\b|de\b|av\b|af\b|autor(?:in)?\s*:|author\s*:|"
+    r"reviewer\s*:|critic\s*:|auteur\s*:|posted\s+in\b)[\s:]*",
+    re.IGNORECASE,
+)
+# what follows a name in a byline: a date, a role, a publication
+TAIL_RE = re.compile(
+    r"\s*(?:[|•·–—]\s*|\s-\s|,?\s+(?:on|am|le|el|il|op)\s+(?=\w*\s*\d)|,?\s+(?:posted|published|updated)\b"
+    r"|\s+\d{1,2}\s*(?:st|nd|rd|th)?\s+\w+\s+\d{4}|\s+\w+\s+\d{1,2},?\s+\d{4}|\s+\d{4}-\d{2}-\d{2}"
+    r"|\s+\d{1,2}[./]\d{1,2}[./]\d{2,4}).*$",
+    re.IGNORECASE,
+)
+ROLE_RE = re.compile(
+    r",?\s*(?:the\s+)?(?:(?:senior|chief|executive|managing|contributing|deputy|associate|lead|staff|"
+    r"guest|freelance|film|movie|tv|music|game|games|book|restaurant|food|tech|technology|"
+    r"entertainment|arts?)\s+)*"
+    r"(?:editor|critic|writer|reporter|correspondent|contributor|columnist|reviewer|journalist|"
+    r"redakteur(?:in)?|rédacteur|rédactrice|journaliste|autor(?:in)?|author)s?"
+    r"(?:[\s-]+(?:at|for|of|in)[\s-]+large|\s+(?:at|for|of)\s+.*)?\s*$",
+    re.IGNORECASE,
+)
+SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b)\s*", re.IGNORECASE)
+EMAIL_RE = re.compile(r"\S+@\S+\.\w+")
+URL_RE = re.compile(r"https?://\S+|www\.\S+")
+GENERIC_AUTHORS = frozenset(
+    {
+        "staff", "admin", "administrator", "editor", "editors", "the editors", "editorial",
+        "editorial team", "editorial staff", "staff writer", "staff reporter", "guest", "guest author",
+        "team", "webmaster", "anonymous", "unknown", "redaktion", "la rédaction", "redacción",
+        "redazione", "redactie", "author", "user", "wordpress", "root", "null", "none",
+        "contributor", "contributors", "news desk", "newsroom", "wire", "reuters", "ap",
+        "associated press", "afp", "dpa",
+    }
+)  # fmt: skip
+
+
+def _clean_one(name: str) -> str | None:
+    name = EMAIL_RE.sub("", URL_RE.sub("", name))
+    name = " ".join(name.replace("\xa0", " ").split()).strip(" ,;:|-–—•·\"'()[]")
+    name = BY_PREFIX_RE.sub("", name).strip()
+    name = TAIL_RE.sub("", name).strip()
+    name = ROLE_RE.sub("", name).strip(" ,;:|-–—")
+    if name.startswith("@") and " " not in name:
+        name = name[1:]
+    if not name or name.casefold() in GENERIC_AUTHORS:
+        return None
+    words = name.split()
+    if len(words) > 5 or len(name) > 60 or sum(c.isdigit() for c in name) > 2:
+        return None
+    if not any(c.isalpha() for c in name):
+        return None
+    if name.isupper() and len(name) > 3:
+        name = name.title()
+    return name
+
+
+def split_authors(text: str) -> list[str]:
+    """Names in one byline: "Anna Müller und Jan Schmidt" -> two names."""
+    text = " ".join(text.replace("\xa0", " ").split())
+    text = BY_PREFIX_RE.sub("", text.strip())
+    text = TAIL_RE.sub("", text)
+    parts = SPLIT_RE.split(text) if text.count(" ") < 12 else [text]
+    out: list[str] = []
+    for part in parts:
+        name = _clean_one(part)
+        if name and name not in out:
+            out.append(name)
+    return out
+
+
+def normalize_author(text: str | list[str] | None) -> str | None:
+    """The reviewer(s) named by a byline, joined with ", "; None if it names nobody."""
+    if not text:
+        return None
+    items = text if isinstance(text, list) else [text]
+    names: list[str] = []
+    for item in items:
+        for name in split_authors(str(item)):
+            if name.casefold() not in {n.casefold() for n in names}:
+                names.append(name)
+    return ", ".join(names) if names else None
