@@ -14,13 +14,13 @@ from typing import Any
 @dataclass
 class Page:
     url: str
-    body: bytes
+    body: bytes = field(repr=False)
     status: int = 200
     content_type: str | None = None
     fetched_at: str | None = None
     site: str | None = None
     #: extraction hints from the site profile (selectors, language, date order)
-    hints: dict[str, Any] = field(default_factory=dict)
+    hints: dict[str, Any] = field(default_factory=dict, repr=False)
     #: the profile says this URL is a review page; None when no profile decides
     is_review: bool | None = None
 
@@ -51,7 +51,7 @@ class Rejected:
     url: str | None
     reason: str
     kind: str
-    record: dict[str, Any] | None = None
+    record: dict[str, Any] | None = field(default=None, repr=False)
     run_id: str | None = None
     fetched_at: str | None = None
 

@@ -216,6 +216,8 @@ def parse_date(
     if text.lower() in NOT_A_DATE or len(text) > 80 or len(text) < 4:
         return None
     value = _fast(text, date_order)
+    if value is None and NUMERIC_RE.match(text):
+        return None  # ambiguous day/month, or impossible: dateparser would guess month-first
     if value is None and not fast_only:
         if not HAS_DIGIT.search(text) and "ago" not in text.lower() and "yesterday" not in text.lower():
             return None

@@ -1,0 +1,16 @@
+"""reviewcrawl's own settings and their defaults, in one place. Override any with -s NAME=VALUE."""
+
+from __future__ import annotations
+
+#: where feeds (feeds/) and the database (reviewcrawl.sqlite3) go
+REVIEWCRAWL_DATA_DIR = "data"
+#: the database; empty means <REVIEWCRAWL_DATA_DIR>/reviewcrawl.sqlite3
+REVIEWCRAWL_DATABASE_URL = ""
+#: records per database transaction
+REVIEWCRAWL_DB_BATCH_SIZE = 500
+#: extra folders of site profiles (*.toml), searched after the bundled ones
+REVIEWCRAWL_SITE_DIRS: list[str] = []
+#: "mark": export near-copies with duplicate_of set; "drop": do not export them
+REVIEWCRAWL_DUPLICATES = "mark"
+#: near-copy index: "memory" (one run)
+REVIEWCRAWL_DEDUP_STORAGE = "memory"

@@ -1,0 +1,1 @@
+"""Spiders crawl; they never read fields."""

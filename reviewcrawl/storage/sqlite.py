@@ -1,0 +1,117 @@
+"""The embedded database: one row per review (canonical_url), WAL, batched idempotent upserts."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = ["SQLiteStore", "SCHEMA_VERSION"]
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS reviews (
+    canonical_url     TEXT PRIMARY KEY,
+    url               TEXT NOT NULL,
+    site              TEXT NOT NULL,
+    title             TEXT,
+    author            TEXT,
+    date_published    TEXT,
+    date_modified     TEXT,
+    rating_value      REAL,
+    rating_best       REAL,
+    rating_worst      REAL,
+    rating_normalized REAL,
+    rating_raw        TEXT,
+    aggregate_rating  TEXT,
+    item_reviewed     TEXT,
+    language          TEXT,
+    text              TEXT,
+    fingerprint       TEXT,
+    duplicate_of      TEXT,
+    sources           TEXT,
+    fetched_at        TEXT,
+    run_id            TEXT,
+    first_seen        TEXT NOT NULL,
+    last_seen         TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS reviews_site ON reviews(site);
+CREATE INDEX IF NOT EXISTS reviews_duplicate_of ON reviews(duplicate_of);
+"""
+
+CONTENT_COLUMNS = (
+    "url", "site", "title", "author", "date_published", "date_modified", "rating_value",
+    "rating_best", "rating_worst", "rating_normalized", "rating_raw", "aggregate_rating",
+    "item_reviewed", "language", "text", "fingerprint", "duplicate_of", "sources",
+)  # fmt: skip
+COLUMNS = ("canonical_url", *CONTENT_COLUMNS, "fetched_at", "run_id", "first_seen", "last_seen")
+
+# Idempotent: a row changes only when its content changed; last_seen always moves on.
+UPSERT = f"""
+INSERT INTO reviews ({", ".join(COLUMNS)}) VALUES ({", ".join("?" for _ in COLUMNS)})
+ON CONFLICT(canonical_url) DO UPDATE SET
+    {", ".join(f"{c} = excluded.{c}" for c in CONTENT_COLUMNS)},
+    fetched_at = CASE WHEN {" OR ".join(f"reviews.{c} IS NOT excluded.{c}" for c in CONTENT_COLUMNS)}
+                      THEN excluded.fetched_at ELSE reviews.fetched_at END,
+    run_id = CASE WHEN {" OR ".join(f"reviews.{c} IS NOT excluded.{c}" for c in CONTENT_COLUMNS)}
+                  THEN excluded.run_id ELSE reviews.run_id END,
+    last_seen = excluded.last_seen
+"""
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def row_from_record(record: Mapping[str, Any]) -> tuple[Any, ...]:
+    rating = record.get("rating") or {}
+    seen = record.get("fetched_at")
+    values = {
+        **{k: record.get(k) for k in ("canonical_url", "url", "site", "title", "author", "date_published",
+                                       "date_modified", "language", "text", "fingerprint", "duplicate_of",
+                                       "fetched_at", "run_id")},
+        "rating_value": rating.get("value"),
+        "rating_best": rating.get("best"),
+        "rating_worst": rating.get("worst"),
+        "rating_normalized": rating.get("normalized"),
+        "rating_raw": rating.get("raw"),
+        "aggregate_rating": _json(record.get("aggregate_rating")),
+        "item_reviewed": _json(record.get("item_reviewed")),
+        "sources": _json(record.get("sources")),
+        "first_seen": seen,
+        "last_seen": seen,
+    }  # fmt: skip
+    return tuple(values[c] for c in COLUMNS)
+
+
+class SQLiteStore:
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        version = self.conn.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise RuntimeError(f"{self.path}: schema version {version} is newer than this reviewcrawl ({SCHEMA_VERSION})")
+        self.conn.executescript(SCHEMA)
+        self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def upsert(self, records: Iterable[Mapping[str, Any]]) -> int:
+        """Write a batch in one transaction; returns the number of records given."""
+        rows = [row_from_record(r) for r in records]
+        if not rows:
+            return 0
+        with self.conn:  # BEGIN ... COMMIT, ROLLBACK on error
+            self.conn.execute("BEGIN")
+            self.conn.executemany(UPSERT, rows)
+        return len(rows)
+
+    def count(self) -> int:
+        return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
+
+    def close(self) -> None:
+        self.conn.close()

@@ -1,0 +1,61 @@
+"""parse_date on date strings from real pages; NOW is fixed, never datetime.now()."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from reviewcrawl.parsing.dates import parse_date
+
+NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc)
+
+# (raw, date order or None, expected ISO output)
+DATES = [
+    ("2025-06-07", None, "2025-06-07"),
+    ("2025-06-07 12:00:00", None, "2025-06-07"),
+    ("2025-06-07T12:00:00+00:00", None, "2025-06-07T12:00:00+00:00"),
+    ("2025-06-07T12:00:00Z", None, "2025-06-07T12:00:00+00:00"),
+    ("2014-11-23T16:00:00+04:00", None, "2014-11-23T16:00:00+04:00"),
+    ("2025-06-07T09:30:00.000-04:00", None, "2025-06-07T09:30:00-04:00"),
+    ("20250607", None, "2025-06-07"),
+    ("Sat, 07 Jun 2025 12:00:00 +0000", None, "2025-06-07T12:00:00+00:00"),
+    ("Sat, 14 Jun 2025 16:40:02 +0000", None, "2025-06-14T16:40:02+00:00"),
+    ("June 7, 2025", None, "2025-06-07"),
+    ("Jun 7, 2025", None, "2025-06-07"),
+    ("June 7th, 2025", None, "2025-06-07"),
+    ("Saturday, June 7, 2025", None, "2025-06-07"),
+    ("7 June 2025", None, "2025-06-07"),
+    ("7th June 2025", None, "2025-06-07"),
+    ("Published on June 7, 2025", None, "2025-06-07"),
+    ("Posted on Jun 14, 2025", None, "2025-06-14"),
+    ("Updated: 2025-06-08", None, "2025-06-08"),
+    ("June 7, 2025 at 12:00 pm", None, "2025-06-07"),
+    ("07/06/2025", "DMY", "2025-06-07"),
+    ("06/07/2025", "MDY", "2025-06-07"),
+    ("25/12/2024", None, "2024-12-25"),
+    ("12/25/2024", None, "2024-12-25"),
+    ("7.6.2025", "DMY", "2025-06-07"),
+    ("2025/06/07", None, "2025-06-07"),
+    ("Veröffentlicht am 7. Juni 2025", None, "2025-06-07"),
+    ("publié le 7 juin 2025", None, "2025-06-07"),
+    ("7 de junio de 2025", None, "2025-06-07"),
+    ("3 days ago", None, "2026-11-19"),
+]
+
+NOT_DATES = [
+    "N/A", "NA", "on:", "", "June 2025", "2025", "tomorrow's news", "Published", "12/06/2025",
+    "2031-01-01", "1989-05-01", "version 4.5", "Chapter 12",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("raw", "order", "expected"), DATES, ids=[d[0] for d in DATES])
+def test_parse_date(raw: str, order: str | None, expected: str) -> None:
+    d = parse_date(raw, date_order=order, now=NOW)
+    assert d is not None and d.isoformat() == expected
+
+
+@pytest.mark.parametrize("raw", NOT_DATES)
+def test_not_a_date(raw: str) -> None:
+    """No day (never filled from today), ambiguous numbers without an order, out of bounds."""
+    assert parse_date(raw, now=NOW) is None
