@@ -27,7 +27,7 @@ logger = logging.getLogger(__name__)
 def _run(crawler: Crawler) -> tuple[str, dt.datetime]:
     spider = crawler.spider
     run_id = getattr(spider, "run_id", None) or "adhoc"
-    started = getattr(spider, "started_at", None) or dt.datetime.now(dt.timezone.utc)
+    started = getattr(spider, "started_at", None) or dt.datetime.now(dt.UTC)
     return run_id, started
 
 
@@ -123,7 +123,13 @@ class NearDuplicatePipeline:
             return item
         item.duplicate_of = match.key
         self.stats.inc_value("reviewcrawl/near_copies")
-        logger.info("Near-copy: %s of %s (resemblance %.2f, containment %.2f)", key, match.key, match.similarity, match.containment)
+        logger.info(
+            "Near-copy: %s of %s (resemblance %.2f, containment %.2f)",
+            key,
+            match.key,
+            match.similarity,
+            match.containment,
+        )
         if self.mode == "drop":
             raise DropItem(f"near-copy of {match.key}: {key}", log_level="INFO")
         return item
@@ -139,7 +145,9 @@ class DatabasePipeline:
         if not url:
             url = "sqlite:///" + str(Path(settings.get("REVIEWCRAWL_DATA_DIR", "data")) / "reviewcrawl.sqlite3")
         if not url.startswith("sqlite:///"):
-            raise NotConfigured(f"unsupported REVIEWCRAWL_DATABASE_URL (sqlite:///PATH only so far): {url.split('@')[-1]}")
+            raise NotConfigured(
+                f"unsupported REVIEWCRAWL_DATABASE_URL (sqlite:///PATH only so far): {url.split('@')[-1]}"
+            )
         self.path = Path(url[len("sqlite:///") :])
         self.batch_size = settings.getint("REVIEWCRAWL_DB_BATCH_SIZE", 500)
         self.buffer: list[dict[str, Any]] = []

@@ -28,7 +28,17 @@ BYLINES = [
     (["Jane Doe", "jane doe"], "Jane Doe"),
 ]
 
-NOT_AUTHORS = ["Staff", "admin", "By Staff", "The Editors", "Redaktion", "", "By", "12345", "https://example.com/author/jane"]
+NOT_AUTHORS = [
+    "Staff",
+    "admin",
+    "By Staff",
+    "The Editors",
+    "Redaktion",
+    "",
+    "By",
+    "12345",
+    "https://example.com/author/jane",
+]
 
 
 @pytest.mark.parametrize(("raw", "expected"), BYLINES, ids=[str(b[0]) for b in BYLINES])

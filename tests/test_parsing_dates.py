@@ -8,7 +8,7 @@ import pytest
 
 from reviewcrawl.parsing.dates import parse_date
 
-NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.timezone.utc)
+NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 
 # (raw, date order or None, expected ISO output)
 DATES = [

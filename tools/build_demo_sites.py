@@ -59,9 +59,7 @@ def rfc822(d: dt.datetime) -> str:
 
 
 def sitemap(urls: list[tuple[str, str | None]]) -> str:
-    rows = "\n".join(
-        f"<url><loc>{e(u)}</loc>" + (f"<lastmod>{m}</lastmod>" if m else "") + "</url>" for u, m in urls
-    )
+    rows = "\n".join(f"<url><loc>{e(u)}</loc>" + (f"<lastmod>{m}</lastmod>" if m else "") + "</url>" for u, m in urls)
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n'
         '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n' + rows + "\n</urlset>\n"
@@ -194,7 +192,9 @@ def seo_tag(title: str, page_title: str, author: str | None, description: str, u
     if ld_type == "BlogPosting":
         ld["mainEntityOfPage"] = {"@type": "WebPage", "@id": url}
     ld["url"] = url
-    lines.append(f'<script type="application/ld+json">\n{json.dumps(ld, ensure_ascii=False, separators=(",", ":"))}</script>')
+    lines.append(
+        f'<script type="application/ld+json">\n{json.dumps(ld, ensure_ascii=False, separators=(",", ":"))}</script>'
+    )
     lines.append("<!-- End Jekyll SEO tag -->\n")
     return "\n".join(lines)
 
@@ -204,7 +204,7 @@ def build_jekyll(own: list[dict]) -> list[dict]:
     posts = [
         {
             "title": meta["title"], "subtitle": meta["subtitle"], "description": meta["description"],
-            "date": dt.datetime.fromisoformat(meta["date"]).replace(tzinfo=dt.timezone.utc),
+            "date": dt.datetime.fromisoformat(meta["date"]).replace(tzinfo=dt.UTC),
             "image": meta["image"], "wide": meta["optimized_image"], "author": meta["author"],
             "slug": slugify(meta["title"]), "body_md": body,
         }
@@ -216,7 +216,7 @@ def build_jekyll(own: list[dict]) -> list[dict]:
         posts.append(
             {
                 "title": r["title"], "subtitle": r["subtitle"], "description": f"{r['title']} Movie Review",
-                "date": dt.datetime.fromisoformat(r["date"]).replace(tzinfo=dt.timezone.utc),
+                "date": dt.datetime.fromisoformat(r["date"]).replace(tzinfo=dt.UTC),
                 "image": f"/assets/img/uploads/{r['slug']}.jpg", "wide": f"/assets/img/uploads/{r['slug']}-wide.jpg",
                 "author": "prestonmoline", "slug": r["slug"], "body_md": "**Review:**\n" + md,
             }
@@ -231,21 +231,31 @@ def build_jekyll(own: list[dict]) -> list[dict]:
         if i + 1 < len(posts):
             q = posts[i + 1]
             prev_link = f'<a class="btn btn-primary float-left" href="{q["date"].strftime("/%Y/%m/%d/")}{q["slug"]}.html" data-toggle="tooltip" data-placement="top" title="{e(q["title"])}">&larr; Previous<span class="d-none d-md-inline"> Post</span></a>'
-        head = seo_tag(p["title"], f"{p['title']} | Preston Moline", p["author"], p["description"], p["url"], p["image"], p["date"], "article", "BlogPosting")
+        head = seo_tag(
+            p["title"],
+            f"{p['title']} | Preston Moline",
+            p["author"],
+            p["description"],
+            p["url"],
+            p["image"],
+            p["date"],
+            "article",
+            "BlogPosting",
+        )
         page = f"""  <!-- Page Header -->
 
-<header class="masthead" style="background-image: url('{p['wide']}')">
+<header class="masthead" style="background-image: url('{p["wide"]}')">
 
     <div class="overlay"></div>
     <div class="container">
       <div class="row">
         <div class="col-lg-8 col-md-10 mx-auto">
           <div class="post-heading">
-            <h1>{e(p['title'])}</h1>
-            <h2 class="subheading">{e(p['subtitle'])}</h2>
+            <h1>{e(p["title"])}</h1>
+            <h2 class="subheading">{e(p["subtitle"])}</h2>
             <span class="meta">Posted by
-              <a href="#">{e(p['author'])}</a>
-              on {p['date'].strftime('%B %-d, %Y')} &middot; <span class="reading-time" title="Estimated read time">
+              <a href="#">{e(p["author"])}</a>
+              on {p["date"].strftime("%B %-d, %Y")} &middot; <span class="reading-time" title="Estimated read time">
   {max(1, words // 200)} mins  read </span>
 
             </span>
@@ -259,7 +269,7 @@ def build_jekyll(own: list[dict]) -> list[dict]:
     <div class="row">
       <div class="col-lg-8 col-md-10 mx-auto">
 
-        {p['html']}
+        {p["html"]}
 
         <hr>
 
@@ -277,16 +287,26 @@ def build_jekyll(own: list[dict]) -> list[dict]:
 
     previews = "\n".join(
         f"""<article class="post-preview">
-    <a href="{p['path']}">
-      <h2 class="post-title">{e(p['title'])}</h2>
-      <h3 class="post-subtitle">{e(p['subtitle'])}</h3>
+    <a href="{p["path"]}">
+      <h2 class="post-title">{e(p["title"])}</h2>
+      <h3 class="post-subtitle">{e(p["subtitle"])}</h3>
     </a>
-    <p class="post-meta">Posted by {e(p['author'])} on {p['date'].strftime('%B %-d, %Y')} &middot; <span class="reading-time" title="Estimated read time">4 mins read</span></p>
+    <p class="post-meta">Posted by {e(p["author"])} on {p["date"].strftime("%B %-d, %Y")} &middot; <span class="reading-time" title="Estimated read time">4 mins read</span></p>
   </article>
   <hr>"""
         for p in posts
     )
-    home_head = seo_tag("Preston Moline", "Preston Moline | Movie reviews, mostly", None, "Movie reviews, mostly.", JBASE + "/", None, None, "website", "WebSite")
+    home_head = seo_tag(
+        "Preston Moline",
+        "Preston Moline | Movie reviews, mostly",
+        None,
+        "Movie reviews, mostly.",
+        JBASE + "/",
+        None,
+        None,
+        "website",
+        "WebSite",
+    )
     listing = f"""<header class="masthead" style="background-image: url('/assets/img/home-bg.jpg')">
     <div class="overlay"></div>
     <div class="container"><div class="row"><div class="col-lg-8 col-md-10 mx-auto">
@@ -299,16 +319,64 @@ def build_jekyll(own: list[dict]) -> list[dict]:
   </div></div></div>
 """
     write(JEKYLL, "/", jekyll_layout("Preston Moline", home_head, listing))
-    cat_head = seo_tag("Movie", "Movie | Preston Moline", None, "Movie reviews, mostly.", JBASE + "/category/movie/", None, None, "website", "WebPage")
-    write(JEKYLL, "/category/movie/", jekyll_layout("Movie", cat_head, listing.replace("<h1>Preston Moline</h1>", "<h1>Category: Movie</h1>")))
-    about_head = seo_tag("About Me", "About Me | Preston Moline", None, "Who writes these reviews.", JBASE + "/about/", None, None, "website", "WebPage")
-    write(JEKYLL, "/about/", jekyll_layout("About Me", about_head, """<header class="masthead"><div class="container"><div class="page-heading"><h1>About Me</h1><span class="subheading">This is what I do.</span></div></div></header>
+    cat_head = seo_tag(
+        "Movie",
+        "Movie | Preston Moline",
+        None,
+        "Movie reviews, mostly.",
+        JBASE + "/category/movie/",
+        None,
+        None,
+        "website",
+        "WebPage",
+    )
+    write(
+        JEKYLL,
+        "/category/movie/",
+        jekyll_layout("Movie", cat_head, listing.replace("<h1>Preston Moline</h1>", "<h1>Category: Movie</h1>")),
+    )
+    about_head = seo_tag(
+        "About Me",
+        "About Me | Preston Moline",
+        None,
+        "Who writes these reviews.",
+        JBASE + "/about/",
+        None,
+        None,
+        "website",
+        "WebPage",
+    )
+    write(
+        JEKYLL,
+        "/about/",
+        jekyll_layout(
+            "About Me",
+            about_head,
+            """<header class="masthead"><div class="container"><div class="page-heading"><h1>About Me</h1><span class="subheading">This is what I do.</span></div></div></header>
   <div class="container"><div class="row"><div class="col-lg-8 col-md-10 mx-auto">
   <p>I'm Preston. I watch a lot of movies and write about the ones I can't stop thinking about. Most of my reviews end with a rating out of five; a 4/5 means I would happily see it again.</p>
   <p>I post a new review most weekends. The best way to follow along is the RSS feed.</p>
-  </div></div></div>"""))
-    contact_head = seo_tag("Contact Me", "Contact Me | Preston Moline", None, "Get in touch.", JBASE + "/contact/", None, None, "website", "WebPage")
-    write(JEKYLL, "/contact/", jekyll_layout("Contact Me", contact_head, """<header class="masthead"><div class="container"><div class="page-heading"><h1>Contact Me</h1><span class="subheading">Have questions? I have answers.</span></div></div></header>
+  </div></div></div>""",
+        ),
+    )
+    contact_head = seo_tag(
+        "Contact Me",
+        "Contact Me | Preston Moline",
+        None,
+        "Get in touch.",
+        JBASE + "/contact/",
+        None,
+        None,
+        "website",
+        "WebPage",
+    )
+    write(
+        JEKYLL,
+        "/contact/",
+        jekyll_layout(
+            "Contact Me",
+            contact_head,
+            """<header class="masthead"><div class="container"><div class="page-heading"><h1>Contact Me</h1><span class="subheading">Have questions? I have answers.</span></div></div></header>
   <div class="container"><div class="row"><div class="col-lg-8 col-md-10 mx-auto">
   <p>Want to get in touch? Fill out the form below to send me a message and I will get back to you as soon as possible!</p>
   <form name="sentMessage" id="contactForm" action="https://formspree.io/f/example" method="POST" novalidate>
@@ -316,17 +384,48 @@ def build_jekyll(own: list[dict]) -> list[dict]:
     <div class="control-group"><div class="form-group floating-label-form-group controls"><label>Message</label><textarea rows="5" class="form-control" placeholder="Message" id="message" name="message" required></textarea></div></div>
     <button type="submit" class="btn btn-primary" id="sendMessageButton">Send</button>
   </form>
-  </div></div></div>"""))
-    write(JEKYLL, "/404.html", jekyll_layout("404", seo_tag("Page Not Found", "Page Not Found | Preston Moline", None, "Movie reviews, mostly.", JBASE + "/404.html", None, None, "website", "WebPage"), """<div class="container"><h1>404</h1><p>Page not found :(</p><p>The requested page could not be found.</p></div>"""))
+  </div></div></div>""",
+        ),
+    )
+    write(
+        JEKYLL,
+        "/404.html",
+        jekyll_layout(
+            "404",
+            seo_tag(
+                "Page Not Found",
+                "Page Not Found | Preston Moline",
+                None,
+                "Movie reviews, mostly.",
+                JBASE + "/404.html",
+                None,
+                None,
+                "website",
+                "WebPage",
+            ),
+            """<div class="container"><h1>404</h1><p>Page not found :(</p><p>The requested page could not be found.</p></div>""",
+        ),
+    )
 
     updated = max(p["date"] for p in posts).isoformat()
     entries = "\n".join(
-        f"""<entry><title type="html">{e(p['title'])}</title><link href="{p['url']}" rel="alternate" type="text/html" title="{e(p['title'])}" /><published>{p['date'].isoformat()}</published><updated>{p['date'].isoformat()}</updated><id>{p['url']}</id><content type="html" xml:base="{p['url']}">{e(p['html'])}</content><author><name>{e(p['author'])}</name></author><category term="Movie" /><summary type="html">{e(p['description'])}</summary></entry>"""
+        f"""<entry><title type="html">{e(p["title"])}</title><link href="{p["url"]}" rel="alternate" type="text/html" title="{e(p["title"])}" /><published>{p["date"].isoformat()}</published><updated>{p["date"].isoformat()}</updated><id>{p["url"]}</id><content type="html" xml:base="{p["url"]}">{e(p["html"])}</content><author><name>{e(p["author"])}</name></author><category term="Movie" /><summary type="html">{e(p["description"])}</summary></entry>"""
         for p in posts
     )
-    write(JEKYLL, "/feed.xml", f"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" ><generator uri="https://jekyllrb.com/" version="4.3.3">Jekyll</generator><link href="{JBASE}/feed.xml" rel="self" type="application/atom+xml" /><link href="{JBASE}/" rel="alternate" type="text/html" /><updated>{updated}</updated><id>{JBASE}/feed.xml</id><title type="html">Preston Moline</title><subtitle>Movie reviews, mostly.</subtitle>{entries}</feed>
-""")
-    write(JEKYLL, "/sitemap.xml", sitemap([(p["url"], p["date"].isoformat()) for p in posts] + [(JBASE + x, None) for x in ("/", "/about/", "/contact/", "/category/movie/")]))
+    write(
+        JEKYLL,
+        "/feed.xml",
+        f"""<?xml version="1.0" encoding="utf-8"?><feed xmlns="http://www.w3.org/2005/Atom" ><generator uri="https://jekyllrb.com/" version="4.3.3">Jekyll</generator><link href="{JBASE}/feed.xml" rel="self" type="application/atom+xml" /><link href="{JBASE}/" rel="alternate" type="text/html" /><updated>{updated}</updated><id>{JBASE}/feed.xml</id><title type="html">Preston Moline</title><subtitle>Movie reviews, mostly.</subtitle>{entries}</feed>
+""",
+    )
+    write(
+        JEKYLL,
+        "/sitemap.xml",
+        sitemap(
+            [(p["url"], p["date"].isoformat()) for p in posts]
+            + [(JBASE + x, None) for x in ("/", "/about/", "/contact/", "/category/movie/")]
+        ),
+    )
     write(JEKYLL, "/robots.txt", f"Sitemap: {JBASE}/sitemap.xml\n")
     write(JEKYLL, "/_redirects", "# Netlify redirects\n/ballerina/  /2025/06/07/ballerina.html  301\n/blog/*  /  301\n")
     return posts
@@ -356,7 +455,9 @@ def seo_body(lines: list[str]) -> str:
     out = []
     for ln in lines:
         if ln.startswith("Keywords:"):
-            out.append(f'<p class="post-keywords"><strong>Keywords:</strong>{e(ln[len("Keywords:"):], quote=False)}</p>')
+            out.append(
+                f'<p class="post-keywords"><strong>Keywords:</strong>{e(ln[len("Keywords:") :], quote=False)}</p>'
+            )
         elif len(ln) < 80 and not ln.endswith((".", "!", "?")):
             out.append(f'<h2 class="wp-block-heading">{e(ln, quote=False)}</h2>')
         else:
@@ -364,7 +465,9 @@ def seo_body(lines: list[str]) -> str:
     return "\n\n".join(out)
 
 
-def seo_layout(title: str, head_extra: str, main: str, canonical: str, description: str, body_class: str, prev_next: str = "") -> str:
+def seo_layout(
+    title: str, head_extra: str, main: str, canonical: str, description: str, body_class: str, prev_next: str = ""
+) -> str:
     return f"""<!doctype html>
 <html lang="en-US">
 <head>
@@ -439,7 +542,9 @@ def build_seo(own: list[dict]) -> list[dict]:
         r["url"] = f"{SBASE}/{r['slug']}/"
         r["value"], r["best"] = r["rating"].split("/")
     cards = {
-        r["slug"]: f"""<li class="related-movie"><a href="{r['url']}"><img width="150" height="225" src="{SBASE}/wp-content/uploads/2025/06/{r['slug']}-150x225.jpg" alt="{e(r['film'])}" loading="lazy"><span class="related-title">{e(r['film'])} ({r['year']})</span></a> <span class="related-rating">&#9733; {r['value']}/{r['best']}</span></li>"""
+        r[
+            "slug"
+        ]: f"""<li class="related-movie"><a href="{r["url"]}"><img width="150" height="225" src="{SBASE}/wp-content/uploads/2025/06/{r["slug"]}-150x225.jpg" alt="{e(r["film"])}" loading="lazy"><span class="related-title">{e(r["film"])} ({r["year"]})</span></a> <span class="related-rating">&#9733; {r["value"]}/{r["best"]}</span></li>"""
         for r in reviews
     }
     for r in reviews:
@@ -481,11 +586,11 @@ def build_seo(own: list[dict]) -> list[dict]:
             "publisher": {"@type": "Organization", "name": "ReelVerdict"},
         }  # fmt: skip
         head_extra = f"""	<meta property="og:type" content="article" />
-	<meta property="og:title" content="{e(r['title'])}" />
+	<meta property="og:title" content="{e(r["title"])}" />
 	<meta property="og:description" content="{e(desc)}" />
-	<meta property="og:url" content="{r['url']}" />
+	<meta property="og:url" content="{r["url"]}" />
 	<meta property="article:publisher" content="https://www.facebook.com/reelverdict" />
-	<meta property="og:image" content="{SBASE}/wp-content/uploads/2025/06/{r['slug']}.jpg" />
+	<meta property="og:image" content="{SBASE}/wp-content/uploads/2025/06/{r["slug"]}.jpg" />
 	<meta name="twitter:card" content="summary_large_image" />
 	<meta name="twitter:label1" content="Written by" />
 	<meta name="twitter:data1" content="reelverdict" />
@@ -500,10 +605,10 @@ def build_seo(own: list[dict]) -> list[dict]:
 <article id="post-{zlib.crc32(r["slug"].encode()) % 9000 + 1000}" class="post type-post status-publish format-standard has-post-thumbnail hentry category-action-movies" itemtype="https://schema.org/CreativeWork" itemscope>
 	<div class="inside-article">
 		<header class="entry-header">
-			<h1 class="entry-title" itemprop="headline">{e(r['title'])}</h1>
+			<h1 class="entry-title" itemprop="headline">{e(r["title"])}</h1>
 		</header>
 		<div class="featured-image page-header-image-single grid-container grid-parent">
-			<img width="1200" height="675" src="{SBASE}/wp-content/uploads/2025/06/{r['slug']}.jpg" class="attachment-full size-full wp-post-image" alt="{e(r['film'])}" itemprop="image" decoding="async" fetchpriority="high" />
+			<img width="1200" height="675" src="{SBASE}/wp-content/uploads/2025/06/{r["slug"]}.jpg" class="attachment-full size-full wp-post-image" alt="{e(r["film"])}" itemprop="image" decoding="async" fetchpriority="high" />
 		</div>
 		<div class="entry-content" itemprop="text">
 <div class="related-movies-box"><h3 class="related-movies-title">Related Movies:</h3>
@@ -511,10 +616,10 @@ def build_seo(own: list[dict]) -> list[dict]:
 {related}
 </ul></div>
 
-{seo_body(r['lines'])}
+{seo_body(r["lines"])}
 		</div>
 		<footer class="entry-meta" aria-label="Entry meta">
-			<span class="cat-links"><span class="screen-reader-text">Categories </span><a href="{SBASE}/category/action-movies/" rel="category tag">{e(r['category'])}</a></span>
+			<span class="cat-links"><span class="screen-reader-text">Categories </span><a href="{SBASE}/category/action-movies/" rel="category tag">{e(r["category"])}</a></span>
 			<span class="tags-links"><span class="screen-reader-text">Tags </span>{tags}</span>
 		</footer>
 	</div>
@@ -523,7 +628,7 @@ def build_seo(own: list[dict]) -> list[dict]:
 			</div>
 			<div class="widget-area sidebar is-right-sidebar" id="right-sidebar">
 				<div class="inside-right-sidebar">
-					<aside id="block-3" class="widget inner-padding widget_block"><h2 class="wp-block-heading">Top Rated</h2><ul class="wp-block-latest-posts__list">{''.join(cards[o['slug']] for o in sorted(reviews, key=lambda x: -float(x['value']))[:3])}</ul></aside>
+					<aside id="block-3" class="widget inner-padding widget_block"><h2 class="wp-block-heading">Top Rated</h2><ul class="wp-block-latest-posts__list">{"".join(cards[o["slug"]] for o in sorted(reviews, key=lambda x: -float(x["value"]))[:3])}</ul></aside>
 				</div>
 			</div>"""
         write(SEO, f"/{r['slug']}/", seo_layout(f"{r['title']} - ReelVerdict", head_extra, main, r["url"], desc,
@@ -543,9 +648,9 @@ def build_seo(own: list[dict]) -> list[dict]:
         arts = "\n".join(
             f"""<article class="post type-post status-publish hentry category-action-movies" itemtype="https://schema.org/CreativeWork" itemscope>
 	<div class="inside-article">
-		<header class="entry-header"><h2 class="entry-title" itemprop="headline"><a href="{r['url']}" rel="bookmark">{e(r['title'])}</a></h2></header>
-		<div class="entry-summary" itemprop="text"><p>{e(r['lines'][0][:220])} &#8230; <span class="review-badge">&#9733; {r['value']}/{r['best']}</span></p></div>
-		<footer class="entry-meta"><span class="cat-links"><a href="{SBASE}/category/action-movies/" rel="category tag">{e(r['category'])}</a></span> <a href="{r['url']}#respond">Leave a comment</a></footer>
+		<header class="entry-header"><h2 class="entry-title" itemprop="headline"><a href="{r["url"]}" rel="bookmark">{e(r["title"])}</a></h2></header>
+		<div class="entry-summary" itemprop="text"><p>{e(r["lines"][0][:220])} &#8230; <span class="review-badge">&#9733; {r["value"]}/{r["best"]}</span></p></div>
+		<footer class="entry-meta"><span class="cat-links"><a href="{SBASE}/category/action-movies/" rel="category tag">{e(r["category"])}</a></span> <a href="{r["url"]}#respond">Leave a comment</a></footer>
 	</div>
 </article>"""
             for r in items
@@ -553,12 +658,24 @@ def build_seo(own: list[dict]) -> list[dict]:
         main = f"""			<div class="content-area" id="primary"><main class="site-main" id="main">
 <header class="page-header"><h1 class="page-title">{e(heading)}</h1></header>
 {arts}
-<nav id="nav-below" class="paging-navigation" aria-label="Archive Page"><div class="nav-links">{' '.join(nav)}</div></nav>
+<nav id="nav-below" class="paging-navigation" aria-label="Archive Page"><div class="nav-links">{" ".join(nav)}</div></nav>
 			</main></div>"""
         head = f"""	<meta property="og:type" content="website" />
 	<meta property="og:title" content="{e(heading)} - ReelVerdict" />
 	<meta property="og:url" content="{url}" />"""
-        write(SEO, path, seo_layout(f"{heading} - ReelVerdict" + (f" - Page {page} of {pages}" if page > 1 else ""), head, main, url, "Honest Movie Reviews & Ratings", "archive blog", prev_next))
+        write(
+            SEO,
+            path,
+            seo_layout(
+                f"{heading} - ReelVerdict" + (f" - Page {page} of {pages}" if page > 1 else ""),
+                head,
+                main,
+                url,
+                "Honest Movie Reviews & Ratings",
+                "archive blog",
+                prev_next,
+            ),
+        )
 
     per_page = 3
     ordered = reviews  # newest first by the site's own order
@@ -584,8 +701,23 @@ def build_seo(own: list[dict]) -> list[dict]:
 <article class="page type-page status-publish hentry"><div class="inside-article"><header class="entry-header"><h1 class="entry-title">{heading}</h1></header>
 <div class="entry-content"><p>{e(text)}</p></div></div></article></main></div>"""
         head = f'	<meta property="og:type" content="article" />\n	<meta property="og:title" content="{heading} - ReelVerdict" />\n	<meta property="og:url" content="{SBASE}{path}" />'
-        write(SEO, path, seo_layout(f"{heading} - ReelVerdict", head, main, SBASE + path, text[:150], "page-template-default page"))
-    write(SEO, "/404.html", seo_layout("Page not found - ReelVerdict", "", """<div class="content-area" id="primary"><main class="site-main" id="main"><section class="error-404 not-found"><header class="page-header"><h1 class="page-title">Oops! That page can&rsquo;t be found.</h1></header><p>It looks like nothing was found at this location. Maybe try a search?</p></section></main></div>""", SBASE + "/404.html", "Page not found", "error404"))
+        write(
+            SEO,
+            path,
+            seo_layout(f"{heading} - ReelVerdict", head, main, SBASE + path, text[:150], "page-template-default page"),
+        )
+    write(
+        SEO,
+        "/404.html",
+        seo_layout(
+            "Page not found - ReelVerdict",
+            "",
+            """<div class="content-area" id="primary"><main class="site-main" id="main"><section class="error-404 not-found"><header class="page-header"><h1 class="page-title">Oops! That page can&rsquo;t be found.</h1></header><p>It looks like nothing was found at this location. Maybe try a search?</p></section></main></div>""",
+            SBASE + "/404.html",
+            "Page not found",
+            "error404",
+        ),
+    )
 
     sm_index = f"""<?xml version="1.0" encoding="UTF-8"?><?xml-stylesheet type="text/xsl" href="//{SEO}/main-sitemap.xsl"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
@@ -596,9 +728,22 @@ def build_seo(own: list[dict]) -> list[dict]:
 """
     write(SEO, "/sitemap_index.xml", sm_index)
     write(SEO, "/post-sitemap.xml", sitemap([(r["url"], r["lastmod"]) for r in reviews]))
-    write(SEO, "/page-sitemap.xml", sitemap([(SBASE + p, "2025-01-10T12:00:00+00:00") for p in ("/", "/about-us/", "/contact-us/", "/privacy-policy/", "/disclaimer/")]))
+    write(
+        SEO,
+        "/page-sitemap.xml",
+        sitemap(
+            [
+                (SBASE + p, "2025-01-10T12:00:00+00:00")
+                for p in ("/", "/about-us/", "/contact-us/", "/privacy-policy/", "/disclaimer/")
+            ]
+        ),
+    )
     write(SEO, "/category-sitemap.xml", sitemap([(SBASE + "/category/action-movies/", "2025-06-08T10:00:00+00:00")]))
-    write(SEO, "/robots.txt", f"User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n\nSitemap: {SBASE}/sitemap_index.xml\n")
+    write(
+        SEO,
+        "/robots.txt",
+        f"User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n\nSitemap: {SBASE}/sitemap_index.xml\n",
+    )
     write(SEO, "/_redirects", "/ballerina-review/  /ballerina-2025-review/  301\n")
     return reviews
 
@@ -694,13 +839,17 @@ def wp_layout(title: str, canonical: str, main: str, body_class: str, extra_head
 
 
 def build_wp(own: list[dict]) -> list[dict]:
-    seed_lines = [ln.strip() for ln in (CONTENT / "seed-002-ballerina-wordpress.txt").read_text(encoding="utf-8").splitlines() if ln.strip()]
+    seed_lines = [
+        ln.strip()
+        for ln in (CONTENT / "seed-002-ballerina-wordpress.txt").read_text(encoding="utf-8").splitlines()
+        if ln.strip()
+    ]
     cut = next(i for i, ln in enumerate(seed_lines) if ln.startswith(WP_SIGNATURE_START))
     assert seed_lines[cut:] == WP_SIGNATURE, "the seed's signature block changed"
     posts = [
         # The seed post has no title: WordPress then uses the post ID as its slug, and the
         # theme prints no heading. Its date is hidden by the theme (and not stated in the seed).
-        {"id": 1187, "title": "", "slug": "1187", "date": dt.datetime(2025, 6, 14, 16, 40, 2, tzinfo=dt.timezone.utc),
+        {"id": 1187, "title": "", "slug": "1187", "date": dt.datetime(2025, 6, 14, 16, 40, 2, tzinfo=dt.UTC),
          "lines": seed_lines[:cut], "tags": ["John Wick", "Ana de Armas"], "category": "Movies"},
     ]  # fmt: skip
     for r in own:
@@ -709,7 +858,7 @@ def build_wp(own: list[dict]) -> list[dict]:
             lines.append(f"Rating: {r['rating']}")
             posts.append(
                 {"id": r["post_id"], "title": r["title"], "slug": r["slug"],
-                 "date": dt.datetime.fromisoformat(r["date"]).replace(tzinfo=dt.timezone.utc),
+                 "date": dt.datetime.fromisoformat(r["date"]).replace(tzinfo=dt.UTC),
                  "lines": lines, "tags": r["tags"], "category": r["category"]}
             )  # fmt: skip
     posts.sort(key=lambda p: p["date"], reverse=True)
@@ -720,22 +869,22 @@ def build_wp(own: list[dict]) -> list[dict]:
         title_html = f'<h1 class="entry-title">{e(p["title"])}</h1>' if p["title"] else ""
         tags = ", ".join(f'<a href="{WBASE}/tag/{slugify(t)}/" rel="tag">{e(t)}</a>' for t in p["tags"])
         main = f"""
-<article id="post-{p['id']}" class="post-{p['id']} post type-post status-publish format-standard hentry category-movies entry">
+<article id="post-{p["id"]}" class="post-{p["id"]} post type-post status-publish format-standard hentry category-movies entry">
 
 	<header class="entry-header alignwide">
 		{title_html}
 	</header><!-- .entry-header -->
 
 	<div class="entry-content">
-		{p['html']}
+		{p["html"]}
 	</div><!-- .entry-content -->
 
 	<footer class="entry-footer default-max-width">
 		<div class="posted-by"><span class="byline">By <a href="{WBASE}/author/headphonesthoughts/" rel="author">@headphonesthoughts</a></span></div>
-		<div class="post-taxonomies"><span class="cat-links">Categorized as <a href="{WBASE}/category/movies/" rel="category tag">{p['category']}</a> </span><span class="tags-links">Tagged {tags}</span></div>
+		<div class="post-taxonomies"><span class="cat-links">Categorized as <a href="{WBASE}/category/movies/" rel="category tag">{p["category"]}</a> </span><span class="tags-links">Tagged {tags}</span></div>
 	</footer><!-- .entry-footer -->
 
-</article><!-- #post-{p['id']} -->
+</article><!-- #post-{p["id"]} -->
 
 <div id="comments" class="comments-area default-max-width show-avatars">
 	<div id="respond" class="comment-respond">
@@ -745,19 +894,43 @@ def build_wp(own: list[dict]) -> list[dict]:
 </div><!-- #comments -->
 """
         page_title = f"{p['title']} &#8211; headphonesthoughts" if p["title"] else "headphonesthoughts"
-        write(WP, p["path"], wp_layout(html.unescape(page_title), p["url"], main, f"post-template-default single single-post postid-{p['id']} single-format-standard"))
+        write(
+            WP,
+            p["path"],
+            wp_layout(
+                html.unescape(page_title),
+                p["url"],
+                main,
+                f"post-template-default single single-post postid-{p['id']} single-format-standard",
+            ),
+        )
 
     def listing(path: str, heading: str | None, items: list[dict]) -> None:
         arts = "\n".join(
-            f"""<article id="post-{p['id']}" class="post-{p['id']} post type-post status-publish format-standard hentry entry">
-	<header class="entry-header"><h2 class="entry-title default-max-width"><a href="{p['url']}">{e(p['title']) or '(no title)'}</a></h2></header>
-	<div class="entry-content"><p>{e(p['lines'][0][:200])} &hellip; <a class="more-link" href="{p['url']}">Continue reading</a></p></div>
+            f"""<article id="post-{p["id"]}" class="post-{p["id"]} post type-post status-publish format-standard hentry entry">
+	<header class="entry-header"><h2 class="entry-title default-max-width"><a href="{p["url"]}">{e(p["title"]) or "(no title)"}</a></h2></header>
+	<div class="entry-content"><p>{e(p["lines"][0][:200])} &hellip; <a class="more-link" href="{p["url"]}">Continue reading</a></p></div>
 	<footer class="entry-footer default-max-width"><span class="byline">By <a href="{WBASE}/author/headphonesthoughts/" rel="author">@headphonesthoughts</a></span></footer>
 </article>"""
             for p in items
         )
-        header = f'<header class="page-header alignwide"><h1 class="page-title">{e(heading)}</h1></header>' if heading else ""
-        write(WP, path, wp_layout(f"{heading} &#8211; headphonesthoughts" if heading else "headphonesthoughts &#8211; Thoughts, with headphones on.", WBASE + path, header + arts, "home blog hfeed" if not heading else "archive category"))
+        header = (
+            f'<header class="page-header alignwide"><h1 class="page-title">{e(heading)}</h1></header>'
+            if heading
+            else ""
+        )
+        write(
+            WP,
+            path,
+            wp_layout(
+                f"{heading} &#8211; headphonesthoughts"
+                if heading
+                else "headphonesthoughts &#8211; Thoughts, with headphones on.",
+                WBASE + path,
+                header + arts,
+                "home blog hfeed" if not heading else "archive category",
+            ),
+        )
 
     listing("/", None, posts)
     listing("/category/movies/", "Category: Movies", posts)
@@ -765,27 +938,47 @@ def build_wp(own: list[dict]) -> list[dict]:
         listing(f"/tag/{slugify(t)}/", f"Tag: {t}", [p for p in posts if t in p["tags"]])
     listing("/author/headphonesthoughts/", "Author: @headphonesthoughts", posts)
     for path, heading, text in (
-        ("/about/", "About", "Hi, I am the person behind headphonesthoughts. I write about movies, music and whatever else I am thinking about with my headphones on."),
-        ("/contact/", "Contact", "Message me on Social media (@headphonesthoughts) or email me @ contact@headphonesthoughts.com"),
+        (
+            "/about/",
+            "About",
+            "Hi, I am the person behind headphonesthoughts. I write about movies, music and whatever else I am thinking about with my headphones on.",
+        ),
+        (
+            "/contact/",
+            "Contact",
+            "Message me on Social media (@headphonesthoughts) or email me @ contact@headphonesthoughts.com",
+        ),
     ):
         main = f"""<article class="page type-page status-publish hentry entry"><header class="entry-header alignwide"><h1 class="entry-title">{heading}</h1></header><div class="entry-content"><p>{e(text)}</p></div></article>"""
         write(WP, path, wp_layout(f"{heading} – headphonesthoughts", WBASE + path, main, "page-template-default page"))
-    write(WP, "/404.html", wp_layout("Page not found – headphonesthoughts", WBASE + "/404.html", """<header class="page-header alignwide"><h1 class="page-title">Nothing here</h1></header><div class="error-404 not-found default-max-width"><div class="page-content"><p>It looks like nothing was found at this location. Maybe try a search?</p></div></div>""", "error404"))
+    write(
+        WP,
+        "/404.html",
+        wp_layout(
+            "Page not found – headphonesthoughts",
+            WBASE + "/404.html",
+            """<header class="page-header alignwide"><h1 class="page-title">Nothing here</h1></header><div class="error-404 not-found default-max-width"><div class="page-content"><p>It looks like nothing was found at this location. Maybe try a search?</p></div></div>""",
+            "error404",
+        ),
+    )
     items = "\n".join(
         f"""		<item>
-		<title>{e(p['title'])}</title>
-		<link>{p['url']}</link>
-		<comments>{p['url']}#respond</comments>
+		<title>{e(p["title"])}</title>
+		<link>{p["url"]}</link>
+		<comments>{p["url"]}#respond</comments>
 		<dc:creator><![CDATA[headphonesthoughts]]></dc:creator>
-		<pubDate>{rfc822(p['date'])}</pubDate>
-		<category><![CDATA[{p['category']}]]></category>
-		<guid isPermaLink="false">{WBASE}/?p={p['id']}</guid>
-		<description><![CDATA[{p['lines'][0][:200]} [&#8230;]]]></description>
-		<content:encoded><![CDATA[{p['html']}]]></content:encoded>
+		<pubDate>{rfc822(p["date"])}</pubDate>
+		<category><![CDATA[{p["category"]}]]></category>
+		<guid isPermaLink="false">{WBASE}/?p={p["id"]}</guid>
+		<description><![CDATA[{p["lines"][0][:200]} [&#8230;]]]></description>
+		<content:encoded><![CDATA[{p["html"]}]]></content:encoded>
 		</item>"""
         for p in posts
     )
-    write(WP, "/feed/index.xml", f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
+    write(
+        WP,
+        "/feed/index.xml",
+        f"""<?xml version="1.0" encoding="UTF-8"?><rss version="2.0"
 	xmlns:content="http://purl.org/rss/1.0/modules/content/"
 	xmlns:wfw="http://wellformedweb.org/CommentAPI/"
 	xmlns:dc="http://purl.org/dc/elements/1.1/"
@@ -799,7 +992,7 @@ def build_wp(own: list[dict]) -> list[dict]:
 	<atom:link href="{WBASE}/feed/" rel="self" type="application/rss+xml" />
 	<link>{WBASE}</link>
 	<description>Thoughts, with headphones on.</description>
-	<lastBuildDate>{rfc822(max(p['date'] for p in posts))}</lastBuildDate>
+	<lastBuildDate>{rfc822(max(p["date"] for p in posts))}</lastBuildDate>
 	<language>en-US</language>
 	<sy:updatePeriod>hourly</sy:updatePeriod>
 	<sy:updateFrequency>1</sy:updateFrequency>
@@ -807,11 +1000,20 @@ def build_wp(own: list[dict]) -> list[dict]:
 {items}
 	</channel>
 </rss>
-""")
-    write(WP, "/robots.txt", f"User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n\nSitemap: {WBASE}/wp-sitemap.xml\n")
-    write(WP, "/wp-sitemap.xml", f"""<?xml version="1.0" encoding="UTF-8"?>
+""",
+    )
+    write(
+        WP,
+        "/robots.txt",
+        f"User-agent: *\nDisallow: /wp-admin/\nAllow: /wp-admin/admin-ajax.php\n\nSitemap: {WBASE}/wp-sitemap.xml\n",
+    )
+    write(
+        WP,
+        "/wp-sitemap.xml",
+        f"""<?xml version="1.0" encoding="UTF-8"?>
 <sitemapindex xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"><sitemap><loc>{WBASE}/wp-sitemap-posts-post-1.xml</loc></sitemap><sitemap><loc>{WBASE}/wp-sitemap-posts-page-1.xml</loc></sitemap></sitemapindex>
-""")
+""",
+    )
     write(WP, "/wp-sitemap-posts-post-1.xml", sitemap([(p["url"], p["date"].isoformat()) for p in posts]))
     write(WP, "/wp-sitemap-posts-page-1.xml", sitemap([(WBASE + "/about/", None), (WBASE + "/contact/", None)]))
     write(WP, "/_redirects", "/ballerina/  /archives/1187/  301\n/feed  /feed/  301\n")
@@ -914,21 +1116,21 @@ def build_aggregator(jekyll: list[dict], seo: list[dict], wp: list[dict]) -> Non
               "datePublished": c["published"], "author": {"@type": "Person", "name": c["credit"]},
               "publisher": {"@type": "Organization", "name": "ReviewRoundup"}}  # fmt: skip
         head = f"""<meta property="og:type" content="article">
-<meta property="og:title" content="{e(c['title'])}">
-<meta property="article:published_time" content="{c['published']}">
+<meta property="og:title" content="{e(c["title"])}">
+<meta property="article:published_time" content="{c["published"]}">
 <script type="application/ld+json">{json.dumps(ld, ensure_ascii=False)}</script>"""
         main = f"""<main class="content">
 <article class="story">
 <header class="story-head"><p class="kicker"><a href="/category/movies/">Movies</a></p>
-<h1 class="story-title">{e(c['title'])}</h1>
-<p class="story-byline">By <span class="author">{e(c['credit'])}</span> &middot; <time datetime="{c['published']}">{dt.datetime.fromisoformat(c['published']).strftime('%b %-d, %Y')}</time></p></header>
+<h1 class="story-title">{e(c["title"])}</h1>
+<p class="story-byline">By <span class="author">{e(c["credit"])}</span> &middot; <time datetime="{c["published"]}">{dt.datetime.fromisoformat(c["published"]).strftime("%b %-d, %Y")}</time></p></header>
 <div class="story-body">
 {chr(10).join(body)}
 </div>
-<p class="source-note">This review was originally published by <a href="{c['source']}" rel="nofollow">{e(c['source_name'])}</a>.</p>
+<p class="source-note">This review was originally published by <a href="{c["source"]}" rel="nofollow">{e(c["source_name"])}</a>.</p>
 <div class="share-bar"><a href="https://twitter.com/intent/tweet?url={url}">Share on X</a> <a href="https://www.facebook.com/sharer/sharer.php?u={url}">Share on Facebook</a></div>
 </article>
-<section class="more-reviews"><h3>More reviews</h3><ul>{''.join(f'<li><a href="/reviews/{o["slug"]}/">{e(o["title"])}</a></li>' for o in copies if o is not c)}</ul></section>
+<section class="more-reviews"><h3>More reviews</h3><ul>{"".join(f'<li><a href="/reviews/{o["slug"]}/">{e(o["title"])}</a></li>' for o in copies if o is not c)}</ul></section>
 </main>"""
         write(AGG, f"/reviews/{c['slug']}/", agg_layout(c["title"], url, head, main))
     # 4. a truncated excerpt of the SEO review, linking to the full copy
@@ -943,34 +1145,68 @@ def build_aggregator(jekyll: list[dict], seo: list[dict], wp: list[dict]) -> Non
     url = f"{ABASE}/digest/ballerina-2025/"
     paras = "\n".join(f"<p>{e(p)}</p>" if len(p) >= 80 or p.endswith(".") else f"<h2>{e(p)}</h2>" for p in kept)
     head = f"""<meta property="og:type" content="article">
-<meta property="og:title" content="{e(full['title'])} (excerpt)">
+<meta property="og:title" content="{e(full["title"])} (excerpt)">
 <meta property="article:published_time" content="2025-06-14T06:00:00+00:00">"""
     main = f"""<main class="content">
 <article class="story digest">
-<header class="story-head"><p class="kicker">Weekend digest</p><h1 class="story-title">{e(full['title'])}</h1>
+<header class="story-head"><p class="kicker">Weekend digest</p><h1 class="story-title">{e(full["title"])}</h1>
 <p class="story-byline">By <span class="author">ReelVerdict</span> &middot; <time datetime="2025-06-14T06:00:00+00:00">Jun 14, 2025</time></p></header>
 <div class="story-body">
 {paras}
-<p class="read-more"><a href="/reviews/{full['slug']}/">Continue reading the full review &rarr;</a></p>
+<p class="read-more"><a href="/reviews/{full["slug"]}/">Continue reading the full review &rarr;</a></p>
 </div>
 </article>
 </main>"""
     write(AGG, "/digest/ballerina-2025/", agg_layout(f"{full['title']} (excerpt)", url, head, main))
 
-    cards = "\n".join(
-        f"""<article class="card"><h2><a href="/reviews/{c['slug']}/">{e(c['title'])}</a></h2><p class="card-meta">By {e(c['credit'])}</p><p>{e(c['paras'][1][:180] if len(c['paras']) > 1 else '')}&hellip;</p></article>"""
-        for c in copies
-    ) + '\n<article class="card"><h2><a href="/digest/ballerina-2025/">Weekend digest: Ballerina</a></h2><p>The review everyone is reading, in five minutes.</p></article>'
+    cards = (
+        "\n".join(
+            f"""<article class="card"><h2><a href="/reviews/{c["slug"]}/">{e(c["title"])}</a></h2><p class="card-meta">By {e(c["credit"])}</p><p>{e(c["paras"][1][:180] if len(c["paras"]) > 1 else "")}&hellip;</p></article>"""
+            for c in copies
+        )
+        + '\n<article class="card"><h2><a href="/digest/ballerina-2025/">Weekend digest: Ballerina</a></h2><p>The review everyone is reading, in five minutes.</p></article>'
+    )
     for path, heading in (("/", "The best reviews from around the web"), ("/category/movies/", "Movie reviews")):
-        write(AGG, path, agg_layout(heading, ABASE + path, '<meta property="og:type" content="website">', f'<main class="content"><h1 class="page-title">{heading}</h1>\n{cards}\n</main>'))
+        write(
+            AGG,
+            path,
+            agg_layout(
+                heading,
+                ABASE + path,
+                '<meta property="og:type" content="website">',
+                f'<main class="content"><h1 class="page-title">{heading}</h1>\n{cards}\n</main>',
+            ),
+        )
     for path, heading, text in (
-        ("/about/", "About ReviewRoundup", "We read the web's reviews so you don't have to, and republish the best of them with permission."),
+        (
+            "/about/",
+            "About ReviewRoundup",
+            "We read the web's reviews so you don't have to, and republish the best of them with permission.",
+        ),
         ("/contact/", "Contact", "Editorial: desk@reviewroundup.example. Advertising: ads@reviewroundup.example."),
         ("/privacy/", "Privacy", "We and our advertising partners use cookies."),
         ("/newsletter/", "The Sunday Roundup", "The week's best reviews in one e-mail, every Sunday."),
     ):
-        write(AGG, path, agg_layout(heading, ABASE + path, '<meta property="og:type" content="website">', f'<main class="content"><article class="page"><h1>{heading}</h1><p>{e(text)}</p></article></main>'))
-    write(AGG, "/404.html", agg_layout("Not found", ABASE + "/404.html", "", '<main class="content"><h1>We could not find that page</h1><p>Try the <a href="/">home page</a>.</p></main>'))
+        write(
+            AGG,
+            path,
+            agg_layout(
+                heading,
+                ABASE + path,
+                '<meta property="og:type" content="website">',
+                f'<main class="content"><article class="page"><h1>{heading}</h1><p>{e(text)}</p></article></main>',
+            ),
+        )
+    write(
+        AGG,
+        "/404.html",
+        agg_layout(
+            "Not found",
+            ABASE + "/404.html",
+            "",
+            '<main class="content"><h1>We could not find that page</h1><p>Try the <a href="/">home page</a>.</p></main>',
+        ),
+    )
     write(AGG, "/robots.txt", "User-agent: *\nDisallow: /newsletter/\n\nUser-agent: GPTBot\nDisallow: /\n")
     write(AGG, "/_redirects", "/r/ballerina  /reviews/ballerina-2025-reelverdict/  302\n")
 

@@ -1,8 +1,8 @@
 """`scrapy demo`: crawl the bundled sample sites, served on 127.0.0.1, and say what came out.
 
-    scrapy demo                     # serve, crawl every sample site, print the summary
-    scrapy demo -s REVIEWCRAWL_DATA_DIR=/tmp/x
-    scrapy demo --serve [--port N]  # only serve, and print the `scrapy crawl` command per site
+scrapy demo                     # serve, crawl every sample site, print the summary
+scrapy demo -s REVIEWCRAWL_DATA_DIR=/tmp/x
+scrapy demo --serve [--port N]  # only serve, and print the `scrapy crawl` command per site
 """
 
 from __future__ import annotations
@@ -19,7 +19,6 @@ from scrapy.settings import SETTINGS_PRIORITIES
 
 from reviewcrawl.demo.server import get_reactor, listen, site_hosts
 from reviewcrawl.sites import load_profiles, profile_for_url
-
 
 # Polite delays are for other people's servers; this one is ours, on 127.0.0.1. Set above the
 # project's settings (default_settings would rank below them), below any -s the user gives.
@@ -74,7 +73,9 @@ class Command(ScrapyCommand):
             p = profile_for_url(profiles, f"http://{host}/")
             arg = f"-a site={p.name}" if p else f"-a url=http://{host}/"
             print(f"  http_proxy={proxy} scrapy crawl reviews {arg} -s DOWNLOAD_DELAY=0")
-        print(f"or any of them without its profile: http_proxy={proxy} scrapy crawl reviews -a url=http://{site_hosts()[0]}/")
+        print(
+            f"or any of them without its profile: http_proxy={proxy} scrapy crawl reviews -a url=http://{site_hosts()[0]}/"
+        )
         sys.stdout.flush()
         get_reactor().run()
 

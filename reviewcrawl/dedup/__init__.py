@@ -21,7 +21,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-__all__ = ["Match", "NearDuplicateIndex", "normalize_text", "fingerprint", "signature"]
+__all__ = ["Match", "NearDuplicateIndex", "fingerprint", "normalize_text", "signature"]
 
 NUM_PERM = 128
 ROWS = 3  # rows per band: 42 bands of 3 find pairs at resemblance 0.4 with p ~ 0.94
@@ -50,7 +50,9 @@ def fingerprint(text: str) -> str:
 def _shingle_hashes(words: list[str]) -> np.ndarray:
     if not words:
         return np.zeros(0, dtype=np.uint64)
-    grams = words if len(words) < SHINGLE else [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
+    grams = (
+        words if len(words) < SHINGLE else [" ".join(words[i : i + SHINGLE]) for i in range(len(words) - SHINGLE + 1)]
+    )
     hashes = {int.from_bytes(hashlib.blake2b(g.encode("utf-8"), digest_size=4).digest(), "little") for g in grams}
     return np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
 

@@ -19,12 +19,12 @@ import argparse
 import sys
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
 from twisted.web import resource, server, static
 
-__all__ = ["SITES_DIR", "DemoSite", "listen", "site_hosts", "get_reactor"]
+__all__ = ["SITES_DIR", "DemoSite", "get_reactor", "listen", "site_hosts"]
 
 SITES_DIR = Path(str(resources.files("reviewcrawl") / "demo" / "sites"))
 
@@ -70,7 +70,7 @@ class _Redirect(resource.Resource):
 class _SiteFiles(static.File):
     """A site folder: index.html / index.xml for directories, files starting with _ hidden."""
 
-    contentTypes = {**static.File.contentTypes, ".xml": "application/xml", ".html": "text/html; charset=utf-8",
+    contentTypes: ClassVar[dict[str, str]] = {**static.File.contentTypes, ".xml": "application/xml", ".html": "text/html; charset=utf-8",
                     ".txt": "text/plain; charset=utf-8", ".gz": "application/gzip"}  # fmt: skip
 
     def __init__(self, path: str, not_found: resource.Resource) -> None:
@@ -127,7 +127,7 @@ class DemoSite(server.Site):
         site = self.sites.get(host)
         if site is None:
             return _NotFound(None)
-        files, redirects, not_found = site
+        files, redirects, _ = site
         target = redirects.get(path)
         if target is None:
             for src, dest in redirects.items():

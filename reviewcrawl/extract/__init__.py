@@ -54,9 +54,7 @@ HREVIEW_XPATH = etree.XPath(
     "//*[contains(concat(' ', normalize-space(@class), ' '), ' hreview ') or "
     "contains(concat(' ', normalize-space(@class), ' '), ' h-review ')]"
 )
-CLASS_RATING_XPATH = etree.XPath(
-    ".//*[contains(@class, 'rating') or contains(@class, 'p-rating') or @data-rating]"
-)
+CLASS_RATING_XPATH = etree.XPath(".//*[contains(@class, 'rating') or contains(@class, 'p-rating') or @data-rating]")
 COMMENT_ANCESTOR_RE = re.compile(r"comment|respond|reply|related|sidebar|widget|site-footer|colophon", re.I)
 LANG_RE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]([a-zA-Z0-9]{2,8}))?")
 
@@ -176,7 +174,7 @@ def _main_node(nodes: list[tuple[dict[str, Any], dict[str, Any] | None, str | No
     for node, parent, _ in nodes:
         if parent is None and types_of(node) & ARTICLE_TYPES - {"WebPage"}:
             return node
-    for node, parent, _ in nodes:
+    for node, _parent, _ in nodes:
         if types_of(node) & ARTICLE_TYPES:
             return node
     return None
@@ -234,7 +232,11 @@ def _title(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | No
     og = page.head.get("og:title", "twitter:title", "dc.title", "title", "headline")
     if og:
         candidates.append((og[1], "meta"))
-    h1s = [" ".join("".join(h.itertext()).split()) for h in H1_XPATH(page.root) if not any(is_boilerplate(a) for a in h.iterancestors())]
+    h1s = [
+        " ".join("".join(h.itertext()).split())
+        for h in H1_XPATH(page.root)
+        if not any(is_boilerplate(a) for a in h.iterancestors())
+    ]
     if len(h1s) == 1 and h1s[0]:
         candidates.append((h1s[0], "text"))
     if page.head.title:
@@ -273,7 +275,9 @@ def _author(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | N
                 return name, signal
             if org and node is review:
                 return None, None  # the review says it is by an organisation: no reviewer named
-    found = page.head.get("author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author", "parsely-author")
+    found = page.head.get(
+        "author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author", "parsely-author"
+    )
     if found and not found[1].startswith(("http://", "https://")):
         name = ok(normalize_author(found[1]))
         if name:
@@ -290,7 +294,13 @@ def _author(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | N
     return None, None
 
 
-def _date(page: _Page, keys: tuple[str, ...], meta_keys: tuple[str, ...], nodes: list[dict[str, Any] | None], time_class: str | None) -> tuple[ParsedDate | None, str | None]:
+def _date(
+    page: _Page,
+    keys: tuple[str, ...],
+    meta_keys: tuple[str, ...],
+    nodes: list[dict[str, Any] | None],
+    time_class: str | None,
+) -> tuple[ParsedDate | None, str | None]:
     opts = page.date_opts()
     for node in nodes:
         if node:
@@ -331,13 +341,19 @@ PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished"
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
 
 
-def _rating(page: _Page, review: dict[str, Any] | None, micro_review: dict[str, Any] | None) -> tuple[Rating | None, str | None]:
+def _rating(
+    page: _Page, review: dict[str, Any] | None, micro_review: dict[str, Any] | None
+) -> tuple[Rating | None, str | None]:
     for node, signal in ((review, "jsonld"), (micro_review, "microdata")):
         if node:
             rr = node.get("reviewRating")
             rr = rr[0] if isinstance(rr, list) and rr else rr
             if isinstance(rr, dict):
-                r = rating_from_values(first_text(rr.get("ratingValue")), first_text(rr.get("bestRating")), first_text(rr.get("worstRating")))
+                r = rating_from_values(
+                    first_text(rr.get("ratingValue")),
+                    first_text(rr.get("bestRating")),
+                    first_text(rr.get("worstRating")),
+                )
                 if r:
                     return r, signal
             elif isinstance(rr, (str, int, float)):
@@ -368,7 +384,11 @@ def _aggregate(nodes: list[tuple[dict[str, Any], dict[str, Any] | None, str | No
         agg = node.get("aggregateRating") if not types_of(node) & {"AggregateRating"} else node
         agg = agg[0] if isinstance(agg, list) and agg else agg
         if isinstance(agg, dict):
-            r = rating_from_values(first_text(agg.get("ratingValue")), first_text(agg.get("bestRating")), first_text(agg.get("worstRating")))
+            r = rating_from_values(
+                first_text(agg.get("ratingValue")),
+                first_text(agg.get("bestRating")),
+                first_text(agg.get("worstRating")),
+            )
             if r:
                 count = first_text(agg.get("ratingCount")) or first_text(agg.get("reviewCount"))
                 try:
@@ -474,29 +494,44 @@ def extract_review(
     put("canonical_url", *_canonical(page))
     put("title", *_title(page, review or micro_review, main))
     put("author", *_author(page, review or micro_review, main))
-    published, sig = _date(page, ("datePublished", "dateCreated", "uploadDate"), PUBLISHED_META, [review, micro_review, main], "published")
+    published, sig = _date(
+        page, ("datePublished", "dateCreated", "uploadDate"), PUBLISHED_META, [review, micro_review, main], "published"
+    )
     put("date_published", published.isoformat() if published else None, sig)
     modified, sig = _date(page, ("dateModified",), MODIFIED_META, [review, micro_review, main], "modified")
     if modified and published and modified.day < published.day:
         modified = None
     put("date_modified", modified.isoformat() if modified else None, sig)
     rating, sig = _rating(page, review, micro_review)
-    put("aggregate_rating", _aggregate(page.ld) or _aggregate(micro_flat), "jsonld" if _aggregate(page.ld) else "microdata")
+    put(
+        "aggregate_rating",
+        _aggregate(page.ld) or _aggregate(micro_flat),
+        "jsonld" if _aggregate(page.ld) else "microdata",
+    )
     put("item_reviewed", _item_reviewed(review or micro_review), "jsonld" if review else "microdata")
     put("language", *_language(page))
     put("text", *_text(page, review, main))
 
-    listing = count_articles(root) > 2 or bool(page.head.links.get("next")) and not review
+    # archives and home pages: many entries or pagination links; og:type "website" is no article
+    og_type = (page.head.get("og:type") or ("", ""))[1].lower()
     if review or micro_review or HREVIEW_XPATH(root):
         out.kind = "review"
-    elif listing:
+    elif count_articles(root) > 2 or page.head.links.get("next") or page.head.links.get("prev"):
         out.kind = "listing"
+    elif og_type == "website":
+        out.kind = "page"
     elif rating is not None:
         out.kind = "review"
-    if out.kind == "listing" or (rating is not None and out.kind != "review"):
+    if out.kind != "review":
         rating = None
     put("rating", rating, sig if rating else None)
-    if out.rating and out.aggregate_rating and sig != "jsonld" and out.rating.value == out.aggregate_rating["value"] and out.rating.best == out.aggregate_rating["best"]:
+    if (
+        out.rating
+        and out.aggregate_rating
+        and sig != "jsonld"
+        and out.rating.value == out.aggregate_rating["value"]
+        and out.rating.best == out.aggregate_rating["best"]
+    ):
         # a rating read from text that equals the readers' average is the average, quoted
         out.rating = None
         sources.pop("rating", None)

@@ -15,11 +15,11 @@ from lxml import etree
 from reviewcrawl.parsing.rating import Rating, parse_rating
 
 __all__ = [
-    "main_container",
-    "text_blocks",
-    "rating_in_blocks",
-    "is_boilerplate",
     "count_articles",
+    "is_boilerplate",
+    "main_container",
+    "rating_in_blocks",
+    "text_blocks",
 ]
 
 SKIP_TAGS = frozenset(
@@ -106,7 +106,7 @@ def main_container(root: etree._Element) -> etree._Element | None:
         if not found:
             continue
         best = max(found, key=_p_text_len)
-        if _p_text_len(best) >= 150 or len(found) == 1 and len("".join(best.itertext())) > 300:
+        if _p_text_len(best) >= 150 or (len(found) == 1 and len("".join(best.itertext())) > 300):
             return best
     bodies = BODY_XPATH(root)
     if not bodies:

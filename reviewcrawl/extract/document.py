@@ -7,7 +7,7 @@ from urllib.parse import urljoin
 from lxml import etree, html
 from w3lib.encoding import html_to_unicode
 
-__all__ = ["decode_html", "parse_html", "absolute_url"]
+__all__ = ["absolute_url", "decode_html", "parse_html"]
 
 HTML_PARSER = html.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding="utf-8")
 

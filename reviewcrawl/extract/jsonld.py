@@ -15,11 +15,10 @@ from typing import Any
 
 from lxml import etree
 
-__all__ = ["load_jsonld", "jsonld_nodes", "types_of", "first_text"]
+__all__ = ["first_text", "jsonld_nodes", "load_jsonld", "types_of"]
 
 JSONLD_XPATH = etree.XPath(
-    "//script[translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
-    "='application/ld+json']"
+    "//script[translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')='application/ld+json']"
 )
 COMMENT_RE = re.compile(r"(?<![:\"'\\])//[^\n\"]*$|/\*.*?\*/", re.MULTILINE | re.DOTALL)
 TRAILING_COMMA_RE = re.compile(r",\s*([}\]])")
@@ -88,7 +87,9 @@ def types_of(node: dict[str, Any]) -> set[str]:
     return out
 
 
-def _walk(obj: Any, parent: dict[str, Any] | None, key: str | None, depth: int) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None, str | None]]:
+def _walk(
+    obj: Any, parent: dict[str, Any] | None, key: str | None, depth: int
+) -> Iterator[tuple[dict[str, Any], dict[str, Any] | None, str | None]]:
     if depth > 12:
         return
     if isinstance(obj, list):

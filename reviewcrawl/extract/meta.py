@@ -11,12 +11,14 @@ from typing import Any
 
 from lxml import etree
 
-__all__ = ["HeadMeta", "read_head", "microdata_nodes"]
+__all__ = ["HeadMeta", "microdata_nodes", "read_head"]
 
 META_XPATH = etree.XPath("//meta")
 LINK_XPATH = etree.XPath("//link[@rel]")
 TITLE_XPATH = etree.XPath("//title")
-HTML_LANG_XPATH = etree.XPath("/html/@lang | /html/@xml:lang", namespaces={"xml": "http://www.w3.org/XML/1998/namespace"})
+HTML_LANG_XPATH = etree.XPath(
+    "/html/@lang | /html/@xml:lang", namespaces={"xml": "http://www.w3.org/XML/1998/namespace"}
+)
 ITEMSCOPE_XPATH = etree.XPath("//*[@itemscope]")
 
 

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["normalize_author", "split_authors", "GENERIC_AUTHORS"]
+__all__ = ["GENERIC_AUTHORS", "normalize_author", "split_authors"]
 
 BY_PREFIX_RE = re.compile(
     r"^(?:(?:posted|written|reviewed|published|words|review|text|story|photos?)\s+(?:by|from)\b"
@@ -60,7 +60,11 @@ def _clean_one(name: str) -> str | None:
     name = " ".join(name.replace("\xa0", " ").split()).strip(" ,;:|-–—•·\"'()[]")
     name = BY_PREFIX_RE.sub("", name).strip()
     name = TAIL_RE.sub("", name).strip()
-    name = ROLE_RE.sub("", name).strip(" ,;:|-–—")
+    m = ROLE_RE.search(name)
+    # "Jane Doe, Critic" or "Jane Doe Senior Film Critic" name a role; "Ana Critic" may be a surname
+    if m and (m.start() == 0 or m.group().lstrip().startswith(",") or len(m.group().split()) >= 2):
+        name = name[: m.start()]
+    name = name.strip(" ,;:|-–—")
     if name.startswith("@") and " " not in name:
         name = name[1:]
     if not name or name.casefold() in GENERIC_AUTHORS:

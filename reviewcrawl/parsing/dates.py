@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
-__all__ = ["ParsedDate", "parse_date", "EARLIEST"]
+__all__ = ["EARLIEST", "ParsedDate", "parse_date"]
 
 EARLIEST = dt.date(1995, 1, 1)  # before the web had review sites
 
@@ -230,7 +230,7 @@ def parse_date(
     if value is None:
         return None
     day = value.date() if isinstance(value, dt.datetime) else value
-    limit = (now or dt.datetime.now(dt.timezone.utc)).date() + dt.timedelta(days=1)
+    limit = (now or dt.datetime.now(dt.UTC)).date() + dt.timedelta(days=1)
     if not EARLIEST <= day <= limit:
         return None
     return ParsedDate(value, raw.strip())

@@ -27,7 +27,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["Rating", "parse_rating", "rating_from_values", "LETTER_GRADES"]
+__all__ = ["LETTER_GRADES", "Rating", "parse_rating", "rating_from_values"]
 
 
 @dataclass(frozen=True)
@@ -57,10 +57,7 @@ class Rating:
 ALLOWED_BEST = frozenset({3.0, 4.0, 5.0, 6.0, 7.0, 10.0, 20.0, 100.0})
 
 LETTER_GRADES = {
-    g: float(i)
-    for i, g in enumerate(
-        ["F", "D-", "D", "D+", "C-", "C", "C+", "B-", "B", "B+", "A-", "A", "A+"]
-    )
+    g: float(i) for i, g in enumerate(["F", "D-", "D", "D+", "C-", "C", "C+", "B-", "B", "B+", "A-", "A", "A+"])
 }
 LETTER_BEST = 12.0
 

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["SiteProfile", "load_profiles", "profile_for_url", "BUNDLED_DIR"]
+__all__ = ["BUNDLED_DIR", "SiteProfile", "load_profiles", "profile_for_url"]
 
 BUNDLED_DIR = Path(str(resources.files("reviewcrawl") / "sites"))
 KNOWN_KEYS = {
@@ -93,7 +93,9 @@ class SiteProfile:
         if parts.scheme not in ("http", "https") or not parts.hostname:
             raise ProfileError(f"not an http(s) URL: {url!r}")
         root = f"{parts.scheme}://{parts.netloc}"
-        return cls(name=parts.hostname, start_urls=[url], sitemaps=[f"{root}/robots.txt"], allowed_domains=[parts.hostname])
+        return cls(
+            name=parts.hostname, start_urls=[url], sitemaps=[f"{root}/robots.txt"], allowed_domains=[parts.hostname]
+        )
 
     def hints(self) -> dict[str, Any]:
         out: dict[str, Any] = {}

@@ -13,7 +13,7 @@ import datetime as dt
 import logging
 import secrets
 from collections.abc import AsyncIterator, Iterator
-from typing import Any
+from typing import Any, ClassVar
 
 from scrapy import Request, signals
 from scrapy.crawler import Crawler
@@ -27,13 +27,9 @@ from reviewcrawl.sites import SiteProfile, load_profiles, profile_for_url
 
 logger = logging.getLogger(__name__)
 
-FEED_LINK_XPATH = (
-    "//link[@rel='alternate'][contains(@type, 'rss') or contains(@type, 'atom')]/@href"
-)
+FEED_LINK_XPATH = "//link[@rel='alternate'][contains(@type, 'rss') or contains(@type, 'atom')]/@href"
 RSS_LINKS_XPATH = "//item/link/text() | //*[local-name()='item']/*[local-name()='link']/text()"
-ATOM_LINKS_XPATH = (
-    "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
-)
+ATOM_LINKS_XPATH = "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
 
 
 def new_run_id(now: dt.datetime) -> str:
@@ -43,14 +39,14 @@ def new_run_id(now: dt.datetime) -> str:
 
 class ReviewsSpider(SitemapSpider):
     name = "reviews"
-    sitemap_rules = [("", "parse_page")]
+    sitemap_rules: ClassVar[list[tuple[str, str]]] = [("", "parse_page")]  # type: ignore[misc]
 
     def __init__(self, *args: Any, site: str | None = None, url: str | None = None,
                  run_id: str | None = None, **kwargs: Any) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.site_arg = site
         self.url_arg = url
-        self.started_at = dt.datetime.now(dt.timezone.utc)
+        self.started_at = dt.datetime.now(dt.UTC)
         self.run_id = run_id or new_run_id(self.started_at)
         self.profiles: list[SiteProfile] = []
         self._waves: list[list[SiteProfile]] = []
@@ -127,7 +123,7 @@ class ReviewsSpider(SitemapSpider):
                 body=response.body,
                 status=response.status,
                 content_type=(response.headers.get("Content-Type") or b"").decode("latin-1") or None,
-                fetched_at=dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds"),
+                fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 site=profile.name,
                 hints=profile.hints(),
                 is_review=verdict,

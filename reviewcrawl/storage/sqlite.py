@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SQLiteStore", "SCHEMA_VERSION"]
+__all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
 SCHEMA_VERSION = 1
 
@@ -50,10 +50,13 @@ CONTENT_COLUMNS = (
 COLUMNS = ("canonical_url", *CONTENT_COLUMNS, "fetched_at", "run_id", "first_seen", "last_seen")
 
 # Idempotent: a row changes only when its content changed; last_seen always moves on.
+# A link to an original, once found, is kept: a later run that crawls only the copy's site
+# cannot see the original and must not erase or replace what an earlier run learned (first seen wins).
 UPSERT = f"""
 INSERT INTO reviews ({", ".join(COLUMNS)}) VALUES ({", ".join("?" for _ in COLUMNS)})
 ON CONFLICT(canonical_url) DO UPDATE SET
-    {", ".join(f"{c} = excluded.{c}" for c in CONTENT_COLUMNS)},
+    {", ".join(f"{c} = excluded.{c}" for c in CONTENT_COLUMNS if c != "duplicate_of")},
+    duplicate_of = COALESCE(reviews.duplicate_of, excluded.duplicate_of),
     fetched_at = CASE WHEN {" OR ".join(f"reviews.{c} IS NOT excluded.{c}" for c in CONTENT_COLUMNS)}
                       THEN excluded.fetched_at ELSE reviews.fetched_at END,
     run_id = CASE WHEN {" OR ".join(f"reviews.{c} IS NOT excluded.{c}" for c in CONTENT_COLUMNS)}
@@ -96,7 +99,9 @@ class SQLiteStore:
         self.conn.execute("PRAGMA synchronous=NORMAL")
         version = self.conn.execute("PRAGMA user_version").fetchone()[0]
         if version > SCHEMA_VERSION:
-            raise RuntimeError(f"{self.path}: schema version {version} is newer than this reviewcrawl ({SCHEMA_VERSION})")
+            raise RuntimeError(
+                f"{self.path}: schema version {version} is newer than this reviewcrawl ({SCHEMA_VERSION})"
+            )
         self.conn.executescript(SCHEMA)
         self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
 

@@ -1,0 +1,56 @@
+"""Shared fixtures: a fixed NOW, the sample-site server on 127.0.0.1:0, a scrapy runner."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITES = ROOT / "reviewcrawl" / "demo" / "sites"
+NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
+SCRAPY = [sys.executable, "-m", "scrapy"]
+
+
+def demo_page(url: str) -> bytes:
+    """The bundled sample site's file behind a sample URL."""
+    host, _, path = url.removeprefix("http://").partition("/")
+    f = SITES / host / path
+    return (f / "index.html" if path.endswith("/") or not path else f).read_bytes()
+
+
+@pytest.fixture(scope="session")
+def demo_proxy() -> Iterator[str]:
+    """The sample sites served on 127.0.0.1 (a free port); yields the proxy URL to use."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "reviewcrawl.demo.server", "--port", "0"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        line = proc.stdout.readline().strip()
+        assert line.startswith("serving on http://127.0.0.1:"), f"server did not start: {line!r}"
+        yield line.removeprefix("serving on ")
+    finally:
+        os.kill(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+
+
+def run_scrapy(
+    args: list[str], *, proxy: str | None = None, cwd: Path = ROOT, timeout: int = 120
+) -> subprocess.CompletedProcess[str]:
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy")}
+    if proxy:
+        env["http_proxy"] = proxy
+    return subprocess.run([*SCRAPY, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def read_jsonl(path: Path) -> list[dict]:
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]

@@ -1,0 +1,92 @@
+"""extract_review never raises, sniffs charsets, and repairs the JSON-LD real pages ship."""
+
+from __future__ import annotations
+
+import pytest
+
+from reviewcrawl.extract import extract_review
+from reviewcrawl.extract.jsonld import load_jsonld
+
+from .conftest import NOW
+
+URL = "http://blog.example/2025/06/07/review.html"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"", b"   ", b"\x00\x01\x02binary\xff\xfe", b"<html><body><p>unclosed <b>tags <i>everywhere",
+     b"<script type='application/ld+json'>{broken", "<html>" * 5000, b"<?xml version='1.0'?><rss></rss>"],
+    ids=["empty", "blank", "binary", "unclosed", "bad-jsonld", "deep", "xml"],
+)  # fmt: skip
+def test_bad_pages_do_not_raise(body: bytes | str) -> None:
+    result = extract_review(body, URL, now=NOW)
+    assert result.rating is None
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        ("<html><head><meta charset='windows-1252'><title>Caf\xe9 review</title></head></html>".encode("cp1252"), None),
+        ("<html><head><title>Caf\xe9 review</title></head></html>".encode("cp1252"), "text/html; charset=windows-1252"),
+        (
+            "\ufeff<html><head><title>Caf\xe9 review</title></head></html>".encode("utf-8"),
+            "text/html; charset=iso-8859-1",
+        ),
+        ("<html><head><title>Caf\xe9 review</title></head></html>".encode(), None),
+        ("<html><head><title>Caf\xe9 review</title></head></html>".encode("cp1252"), None),
+    ],
+    ids=["meta-charset", "http-header", "bom-beats-header", "utf8-sniffed", "cp1252-sniffed"],
+)
+def test_charset(body: bytes, content_type: str | None) -> None:
+    assert extract_review(body, URL, content_type=content_type, now=NOW).title == "Café review"
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        '{"@type": "Review", "name": "A",}',
+        '{"@type": "Review", // a comment\n "name": "A"}',
+        '{"@type": "Review", "name": "A\nB"}',
+        '<![CDATA[{"@type": "Review", "name": "A"}]]>',
+        '{"@type": "Review", "name": "A"};',
+        '{"@type": "Review", "name": "A"}{"@type": "Person", "name": "B"}',
+        '{"@type": "Review", "name": "A &amp; B"}',
+    ],
+    ids=["trailing-comma", "comment", "raw-newline", "cdata", "semicolon", "two-objects", "entity"],
+)
+def test_lenient_jsonld(text: str) -> None:
+    data = load_jsonld(text)
+    first = data[0] if isinstance(data, list) else data
+    assert first["@type"] == "Review"
+
+
+REVIEW_WITH_USER_REVIEWS = """<html><head><script type="application/ld+json">
+{"@context": "https://schema.org", "@type": "Recipe", "name": "Pancakes",
+ "aggregateRating": {"@type": "AggregateRating", "ratingValue": "4.6", "ratingCount": "212"},
+ "review": [{"@type": "Review", "author": {"@type": "Person", "name": "Reader One"}, "reviewRating": {"ratingValue": "5"}},
+            {"@type": "Review", "author": {"@type": "Person", "name": "Reader Two"}, "reviewRating": {"ratingValue": "2"}}]}
+</script></head><body><h1>Pancakes</h1><p>Mix and fry.</p></body></html>"""
+
+
+def test_readers_reviews_are_not_the_reviewers_rating() -> None:
+    result = extract_review(REVIEW_WITH_USER_REVIEWS, URL, now=NOW)
+    assert result.rating is None
+
+
+def test_aggregate_rating_is_read_as_such() -> None:
+    result = extract_review(REVIEW_WITH_USER_REVIEWS, URL, now=NOW)
+    assert result.aggregate_rating == {"value": 4.6, "best": 5.0, "worst": 0.0, "count": 212, "raw": "4.6/5"}
+
+
+def test_microdata_review() -> None:
+    page = """<html><body><div itemscope itemtype="https://schema.org/Review">
+      <h1 itemprop="name">Dune: Part Two</h1> by <span itemprop="author" itemscope itemtype="https://schema.org/Person"><span itemprop="name">Ana Critic</span></span>
+      <div itemprop="reviewRating" itemscope itemtype="https://schema.org/Rating"><meta itemprop="worstRating" content="1">
+      <span itemprop="ratingValue">9</span>/<span itemprop="bestRating">10</span></div>
+      <div itemprop="reviewBody"><p>Big, loud, and worth it.</p></div></div></body></html>"""
+    result = extract_review(page, URL, now=NOW)
+    assert (
+        result.rating and (result.rating.value, result.rating.best, result.rating.worst),
+        result.author,
+        result.sources.get("rating"),
+    ) == ((9.0, 10.0, 1.0), "Ana Critic", "microdata")
