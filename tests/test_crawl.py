@@ -179,3 +179,15 @@ def test_errors_feed_gets_invalid_records(tmp_path: Path) -> None:
     out = pipeline.process_item(bad)
     assert isinstance(out, Rejected) and out.kind == "schema" and out.reason.startswith("date_published:")
     assert json.loads(json.dumps(out.record))["title"] == "T"
+
+
+def test_redirects_and_404s_are_followed_but_make_no_record(tmp_path: Path, demo_proxy: str) -> None:
+    result = run_scrapy(
+        ["crawl", "reviews", "-a", "site=headphonesthoughts", "-s", f"REVIEWCRAWL_DATA_DIR={tmp_path}",
+         "-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"],
+        proxy=demo_proxy,
+    )  # fmt: skip
+    assert "Ignoring response <404 http://headphonesthoughts.example/archives/999/>" in result.stderr
+    assert "'downloader/response_status_count/301'" in result.stderr
+    records = read_jsonl(next((tmp_path / "feeds").glob("reviews-*.jsonl")))
+    assert sorted(r["url"] for r in records) == sorted(u for u in ORIGINALS if "headphonesthoughts" in u)

@@ -356,6 +356,7 @@ def build_jekyll(own: list[dict]) -> list[dict]:
   <div class="container"><div class="row"><div class="col-lg-8 col-md-10 mx-auto">
   <p>I'm Preston. I watch a lot of movies and write about the ones I can't stop thinking about. Most of my reviews end with a rating out of five; a 4/5 means I would happily see it again.</p>
   <p>I post a new review most weekends. The best way to follow along is the RSS feed.</p>
+  <p>Start with <a href="/ballerina/">my Ballerina review</a>, or my <a href="/2024/12/31/best-of-2024.html">best of 2024</a> list.</p>
   </div></div></div>""",
         ),
     )
@@ -697,9 +698,16 @@ def build_seo(own: list[dict]) -> list[dict]:
         ("/privacy-policy/", "Privacy Policy", "We use cookies to measure our audience. We never sell personal data."),
         ("/disclaimer/", "Disclaimer", "Ratings reflect the opinion of our editorial team. Some links are affiliate links."),
     ):  # fmt: skip
+        # the about page links to a redirect (an old slug) and to a deleted post (404)
+        links = (
+            f'<p>Popular: <a href="{SBASE}/ballerina-review/">our Ballerina review</a> and '
+            f'<a href="{SBASE}/best-action-movies-2024/">the best action movies of 2024</a>.</p>'
+            if path == "/about-us/"
+            else ""
+        )
         main = f"""			<div class="content-area" id="primary"><main class="site-main" id="main">
 <article class="page type-page status-publish hentry"><div class="inside-article"><header class="entry-header"><h1 class="entry-title">{heading}</h1></header>
-<div class="entry-content"><p>{e(text)}</p></div></div></article></main></div>"""
+<div class="entry-content"><p>{e(text)}</p>{links}</div></div></article></main></div>"""
         head = f'	<meta property="og:type" content="article" />\n	<meta property="og:title" content="{heading} - ReelVerdict" />\n	<meta property="og:url" content="{SBASE}{path}" />'
         write(
             SEO,
@@ -949,7 +957,13 @@ def build_wp(own: list[dict]) -> list[dict]:
             "Message me on Social media (@headphonesthoughts) or email me @ contact@headphonesthoughts.com",
         ),
     ):
-        main = f"""<article class="page type-page status-publish hentry entry"><header class="entry-header alignwide"><h1 class="entry-title">{heading}</h1></header><div class="entry-content"><p>{e(text)}</p></div></article>"""
+        # the about page links to a redirect (an old slug) and to a deleted post (404)
+        links = (
+            f'<p>Most read: <a href="{WBASE}/ballerina/">Ballerina</a>, <a href="{WBASE}/archives/999/">my first post</a>.</p>'
+            if path == "/about/"
+            else ""
+        )
+        main = f"""<article class="page type-page status-publish hentry entry"><header class="entry-header alignwide"><h1 class="entry-title">{heading}</h1></header><div class="entry-content"><p>{e(text)}</p>{links}</div></article>"""
         write(WP, path, wp_layout(f"{heading} – headphonesthoughts", WBASE + path, main, "page-template-default page"))
     write(
         WP,
@@ -1187,6 +1201,13 @@ def build_aggregator(jekyll: list[dict], seo: list[dict], wp: list[dict]) -> Non
         ("/privacy/", "Privacy", "We and our advertising partners use cookies."),
         ("/newsletter/", "The Sunday Roundup", "The week's best reviews in one e-mail, every Sunday."),
     ):
+        # the about page links to a redirect and to a page that is gone (404)
+        links = (
+            '<p>Readers\' favourite: <a href="/r/ballerina">Ballerina</a>. '
+            'Archive: <a href="/reviews/old-favourites/">old favourites</a>.</p>'
+            if path == "/about/"
+            else ""
+        )
         write(
             AGG,
             path,
@@ -1194,7 +1215,7 @@ def build_aggregator(jekyll: list[dict], seo: list[dict], wp: list[dict]) -> Non
                 heading,
                 ABASE + path,
                 '<meta property="og:type" content="website">',
-                f'<main class="content"><article class="page"><h1>{heading}</h1><p>{e(text)}</p></article></main>',
+                f'<main class="content"><article class="page"><h1>{heading}</h1><p>{e(text)}</p>{links}</article></main>',
             ),
         )
     write(
