@@ -9,7 +9,7 @@ import json
 import logging
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, Self
 
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
@@ -31,21 +31,25 @@ def _run(crawler: Crawler) -> tuple[str, dt.datetime]:
     return run_id, started
 
 
-def load_schema() -> dict[str, Any]:
-    text = resources.files("reviewcrawl").joinpath("schema/review.schema.json").read_text(encoding="utf-8")
-    return dict(json.loads(text))
-
-
-class ExtractPipeline:
-    """Page -> Review, through the pure extract_review(). Pages that are no review end here."""
+class _Pipeline:
+    """Every pipeline is built from the crawler (settings, stats, the running spider)."""
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
         self.stats = crawler.stats
 
     @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ExtractPipeline:
+    def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
+
+
+def load_schema() -> dict[str, Any]:
+    text = resources.files("reviewcrawl").joinpath("schema/review.schema.json").read_text(encoding="utf-8")
+    return dict(json.loads(text))
+
+
+class ExtractPipeline(_Pipeline):
+    """Page -> Review, through the pure extract_review(). Pages that are no review end here."""
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Page):
@@ -60,16 +64,12 @@ class ExtractPipeline:
         return Review(url=item.url, site=item.site, fetched_at=item.fetched_at, run_id=run_id, **fields.as_record())
 
 
-class ValidatePipeline:
+class ValidatePipeline(_Pipeline):
     """Schema and sense checks; a failing record becomes a Rejected item for the errors feed."""
 
     def __init__(self, crawler: Crawler) -> None:
-        self.stats = crawler.stats
+        super().__init__(crawler)
         self.validator = Draft202012Validator(load_schema())
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> ValidatePipeline:
-        return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Review):
@@ -91,21 +91,17 @@ class ValidatePipeline:
                         run_id=item.run_id, fetched_at=item.fetched_at)  # fmt: skip
 
 
-class NearDuplicatePipeline:
+class NearDuplicatePipeline(_Pipeline):
     """Fingerprint each review; link a near-copy to the first-seen original (duplicate_of)."""
 
     def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
         settings = crawler.settings
-        self.stats = crawler.stats
         self.mode = settings.get("REVIEWCRAWL_DUPLICATES", "mark")
         if self.mode not in ("mark", "drop"):
             raise NotConfigured(f"REVIEWCRAWL_DUPLICATES must be 'mark' or 'drop', not {self.mode!r}")
         self.index = NearDuplicateIndex(settings.get("REVIEWCRAWL_DEDUP_STORAGE") or None)
         self.seen_canonical: set[str] = set()
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> NearDuplicatePipeline:
-        return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Review):
@@ -135,12 +131,12 @@ class NearDuplicatePipeline:
         return item
 
 
-class DatabasePipeline:
+class DatabasePipeline(_Pipeline):
     """Batched idempotent upserts of the exported reviews into the database."""
 
     def __init__(self, crawler: Crawler) -> None:
+        super().__init__(crawler)
         settings = crawler.settings
-        self.stats = crawler.stats
         url = settings.get("REVIEWCRAWL_DATABASE_URL") or ""
         if not url:
             url = "sqlite:///" + str(Path(settings.get("REVIEWCRAWL_DATA_DIR", "data")) / "reviewcrawl.sqlite3")
@@ -152,10 +148,6 @@ class DatabasePipeline:
         self.batch_size = settings.getint("REVIEWCRAWL_DB_BATCH_SIZE", 500)
         self.buffer: list[dict[str, Any]] = []
         self.store: SQLiteStore | None = None
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> DatabasePipeline:
-        return cls(crawler)
 
     def open_spider(self) -> None:
         self.store = SQLiteStore(self.path)

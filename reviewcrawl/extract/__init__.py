@@ -503,11 +503,10 @@ def extract_review(
         modified = None
     put("date_modified", modified.isoformat() if modified else None, sig)
     rating, sig = _rating(page, review, micro_review)
-    put(
-        "aggregate_rating",
-        _aggregate(page.ld) or _aggregate(micro_flat),
-        "jsonld" if _aggregate(page.ld) else "microdata",
-    )
+    aggregate, agg_signal = _aggregate(page.ld), "jsonld"
+    if aggregate is None:
+        aggregate, agg_signal = _aggregate(micro_flat), "microdata"
+    put("aggregate_rating", aggregate, agg_signal)
     put("item_reviewed", _item_reviewed(review or micro_review), "jsonld" if review else "microdata")
     put("language", *_language(page))
     put("text", *_text(page, review, main))

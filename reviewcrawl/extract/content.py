@@ -77,7 +77,6 @@ RATING_PHRASE_RE = re.compile(
     r"(?P<r2>\d{1,3}(?:[.,]\d{1,2})?\s*(?:/|out\s+of)\s*\d{1,3})\s+(?:rating|score)\b)",
     re.IGNORECASE,
 )
-CLASS_NAME = etree.XPath("string(@class)")
 
 
 def is_boilerplate(el: etree._Element) -> bool:

@@ -119,7 +119,6 @@ UNIT_AFTER_RE = re.compile(
     r"^\s*(?:cups?|tbsp|tsp|teaspoons?|tablespoons?|oz|lb|g\b|kg|ml|l\b|inch|in\b|mm|cm|pounds?|ounces?)",
     re.IGNORECASE,
 )
-STAR_WORD_AFTER_RE = re.compile(r"^\s*(?:stars?|sterne?n?|étoiles?|estrellas?|stelle|sterren)\b", re.I)
 
 
 def _num(text: str) -> float:
@@ -189,7 +188,8 @@ def _in_lookalike(text: str, m: re.Match[str]) -> bool:
     if LOOKALIKE_CONTEXT_RE.search(before):
         return True
     window = text[max(0, start - 6) : end + 6]
-    if DATE_LIKE_RE.search(window) and DATE_LIKE_RE.search(window).group().count("/") >= 2:  # type: ignore[union-attr]
+    date_like = DATE_LIKE_RE.search(window)
+    if date_like and date_like.group().count("/") >= 2:
         return True
     if UNIT_AFTER_RE.match(text[end:]):
         return True
@@ -256,8 +256,3 @@ def parse_rating(text: str | None, *, best: float | None = None) -> Rating | Non
         if bare:
             return _make(_num(bare.group(1)), float(best), bare.group(1))
     return None
-
-
-def stars_after(text: str) -> bool:
-    """True when the text starts with a star word ("stars", "Sterne"): "4.5 stars"."""
-    return bool(STAR_WORD_AFTER_RE.match(text))
