@@ -16,18 +16,21 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-from reviewcrawl.extract.content import (
-    count_articles,
-    is_boilerplate,
-    main_container,
-    rating_in_blocks,
-    text_blocks,
+from reviewcrawl.extract.byline import (
+    AUTHOR_MARKER_RE,
+    ORG_TYPES,
+    byline_candidates,
+    byline_in_text,
+    person_names,
 )
+from reviewcrawl.extract.content import main_container, rating_in_blocks, text_blocks
 from reviewcrawl.extract.document import absolute_url, parse_html
+from reviewcrawl.extract.headline import choose_title, heading_text
 from reviewcrawl.extract.jsonld import first_text, jsonld_nodes, types_of
 from reviewcrawl.extract.meta import HeadMeta, microdata_nodes, read_head
+from reviewcrawl.extract.scan import PageScan, scan
 from reviewcrawl.parsing.authors import normalize_author
-from reviewcrawl.parsing.dates import ParsedDate, parse_date
+from reviewcrawl.parsing.dates import ParsedDate, parse_date, search_date
 from reviewcrawl.parsing.rating import Rating, parse_rating, rating_from_values
 
 __all__ = ["Extraction", "extract_review"]
@@ -38,24 +41,23 @@ ARTICLE_TYPES = frozenset(
      "OpinionNewsArticle", "ReviewNewsArticle", "TechArticle", "ScholarlyArticle", "WebPage",
      "SocialMediaPosting", "LiveBlogPosting", "Report", "Recipe", "HowTo", "ItemPage"}
 )  # fmt: skip
-ORG_TYPES = frozenset({"Organization", "NewsMediaOrganization", "Corporation", "WebSite", "LocalBusiness"})
 # parents whose nested reviews are readers', not the page's
 USER_REVIEW_PARENTS = frozenset({"Recipe", "LocalBusiness", "Restaurant", "Place", "Course", "SoftwareApplication"})
 
-TITLE_SEPARATORS_RE = re.compile(r"\s+[|–—:·•»«-]\s+|\s+[|]\s*|\s*[|]\s+")
 URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?:/|[_-]|$)")
-H1_XPATH = etree.XPath("//h1")
-TIME_XPATH = etree.XPath("//time[@datetime or @pubdate]")
-BYLINE_XPATH = etree.XPath(
-    "//*[@rel='author' or contains(@class, 'byline') or contains(@class, 'author') "
-    "or @itemprop='author' or contains(@class, 'p-author')]"
-)
-HREVIEW_XPATH = etree.XPath(
-    "//*[contains(concat(' ', normalize-space(@class), ' '), ' hreview ') or "
-    "contains(concat(' ', normalize-space(@class), ' '), ' h-review ')]"
-)
 CLASS_RATING_XPATH = etree.XPath(".//*[contains(@class, 'rating') or contains(@class, 'p-rating') or @data-rating]")
-COMMENT_ANCESTOR_RE = re.compile(r"comment|respond|reply|related|sidebar|widget|site-footer|colophon", re.I)
+COMMENT_ANCESTOR_RE = re.compile(
+    r"comment|respond|reply|related|sidebar|widget|site-footer|colophon|teaser|recommend|popular|trending", re.I
+)
+DATE_MARKER_RE = re.compile(
+    r"date|time|publish|posted|datum|fecha|dateline|stamp|meta|byline|info|data|published|created", re.I
+)
+UPDATED_RE = re.compile(r"updated|modified|aktualisiert|edit|last-mod", re.I)
+TITLE_MARKER_RE = re.compile(
+    r"(?:^|[\s_-])(?:entry-title|post-title|article-title|headline|p-name|title)(?:$|[\s_-])", re.I
+)
+DOMAIN_LIKE_RE = re.compile(r"^[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.I)
+DMY_REGIONS = frozenset({"GB", "AU", "NZ", "IE", "IN", "ZA", "SG"})
 LANG_RE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_]([a-zA-Z0-9]{2,8}))?")
 
 
@@ -101,18 +103,22 @@ class _Page:
 
     url: str
     root: etree._Element
+    scan: PageScan
     head: HeadMeta
     ld: list[tuple[dict[str, Any], dict[str, Any] | None, str | None]]
-    micro: list[dict[str, Any]]
     hints: dict[str, Any]
     now: dt.datetime | None
+    heading: etree._Element | None = None
     _blocks: list[str] | None = None
     _container: etree._Element | None = None
+    _scope: etree._Element | None = None
+    _scoped: bool = False
+    _lang: str | None = None
 
     @property
     def container(self) -> etree._Element | None:
         if self._container is None:
-            self._container = main_container(self.root)
+            self._container = main_container(self.scan, self.root)
         return self._container
 
     @property
@@ -122,13 +128,34 @@ class _Page:
             self._blocks = list(text_blocks(c)) if c is not None else []
         return self._blocks
 
+    @property
+    def scope(self) -> etree._Element | None:
+        """The article around the heading: the nearest element holding both heading and body."""
+        if not self._scoped:
+            self._scoped = True
+            container, heading = self.container, self.heading
+            if heading is not None and container is not None:
+                ancestors = {id(a) for a in heading.iterancestors()}
+                for a in [container, *container.iterancestors()]:
+                    if id(a) in ancestors or a is heading:
+                        self._scope = a if a.tag not in ("body", "html") else None
+                        break
+            elif container is not None and container.tag not in ("body", "html"):
+                self._scope = container
+        return self._scope
+
     def date_opts(self) -> dict[str, Any]:
         langs = self.hints.get("languages")
-        return {
-            "languages": tuple(langs) if langs else None,
-            "date_order": self.hints.get("date_order"),
-            "now": self.now,
-        }
+        order = self.hints.get("date_order")
+        if not langs and self._lang:
+            langs = [self._lang.split("-")[0]]
+        if not order and self._lang:
+            lang, _, region = self._lang.partition("-")
+            if lang == "en":
+                order = "MDY" if region == "US" else ("DMY" if region in DMY_REGIONS else None)
+            elif lang not in ("zh", "ja", "ko", "hu", "lt"):
+                order = "DMY"
+        return {"languages": tuple(langs) if langs else None, "date_order": order, "now": self.now}
 
 
 def _micro_flat(nodes: list[dict[str, Any]]) -> list[tuple[dict[str, Any], dict[str, Any] | None, str | None]]:
@@ -199,77 +226,74 @@ def _site_names(page: _Page, with_host: bool = False) -> set[str]:
     return names
 
 
-def _person_names(value: Any) -> tuple[list[str], bool]:
-    """Names of Person authors; the flag says an author was given but is an organisation."""
-    names: list[str] = []
-    org = False
-    for v in value if isinstance(value, list) else [value]:
-        if isinstance(v, dict):
-            if types_of(v) & ORG_TYPES:
-                org = True
-                continue
-            name = first_text(v.get("name"))
-        else:
-            name = first_text(v)
-        if name and not name.startswith(("http://", "https://")):
-            names.append(name)
-    return names, org
-
-
 # --- fields -----------------------------------------------------------------------------------
 
 
+def _headings(page: _Page) -> list[etree._Element]:
+    """The page's <h1>s; without any, headline-marked elements (entry-title, itemprop=headline)."""
+    if page.scan.h1s:
+        return page.scan.h1s
+    found = [el for el in page.scan.itemprops if el.get("itemprop") == "headline" and el.tag != "meta"]
+    found += [
+        el
+        for el, marker in page.scan.hinted
+        if TITLE_MARKER_RE.search(marker) and el.tag in ("h2", "h3", "div", "span", "p", "header")
+    ]
+    return found[:5]
+
+
 def _title(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | None) -> tuple[str | None, str | None]:
-    site_names = _site_names(page, with_host=True)
-    candidates: list[tuple[str, str]] = []
-    for node, signal in ((review, "jsonld"), (main, "jsonld")):
+    declared: list[tuple[str, str]] = []
+    for node in (review, main):
         if node:
             for key in ("headline", "name"):
                 t = first_text(node.get(key))
                 if t:
-                    candidates.append((t, signal))
+                    declared.append((t, "jsonld"))
                     break
-    og = page.head.get("og:title", "twitter:title", "dc.title", "title", "headline")
-    if og:
-        candidates.append((og[1], "meta"))
-    h1s = [
-        " ".join("".join(h.itertext()).split())
-        for h in H1_XPATH(page.root)
-        if not any(is_boilerplate(a) for a in h.iterancestors())
-    ]
-    if len(h1s) == 1 and h1s[0]:
-        candidates.append((h1s[0], "text"))
+    for key in ("og:title", "twitter:title", "dc.title", "dcterms.title", "title", "headline"):
+        for v in page.head.meta.get(key, ()):
+            if v:
+                declared.append((v, "meta"))
+                break
     if page.head.title:
-        candidates.append((page.head.title, "meta"))
-    for text, signal in candidates:
-        cleaned = _strip_site_name(text, site_names)
-        if cleaned and cleaned.casefold() not in site_names and len(cleaned) >= 2:
-            return cleaned, signal
-    return None, None
+        declared.append((page.head.title, "meta"))
+    headings = _headings(page)
+    title, signal = choose_title(headings, declared, _site_names(page, with_host=True), page.url)
+    if signal == "text":
+        page.heading = next((h for h in headings if heading_text(h) == title), None)
+    if page.heading is None:
+        page.heading = next((h for h in headings if heading_text(h)), None)
+    return title, signal
 
 
-def _strip_site_name(title: str, site_names: set[str]) -> str | None:
-    title = " ".join(title.split())
-    parts = TITLE_SEPARATORS_RE.split(title)
-    if len(parts) > 1:
-        kept = [p for p in parts if p.strip().casefold() not in site_names]
-        if len(kept) < len(parts):
-            return " – ".join(kept).strip() or None if len(kept) > 1 else (kept[0].strip() if kept else None)
-    return title or None
-
-
-def _author(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | None) -> tuple[str | None, str | None]:
+def _author_filter(page: _Page) -> Any:
     site_names = _site_names(page)
+    host_labels = {re.sub(r"\W+", "", p) for p in (urlsplit(page.url).hostname or "").split(".") if len(p) > 3}
 
     def ok(name: str | None) -> str | None:
         if not name:
             return None
-        kept = [n for n in name.split(", ") if n.casefold() not in site_names]
+        kept = []
+        for n in name.split(", "):
+            folded = n.casefold()
+            if folded in site_names or DOMAIN_LIKE_RE.match(n):
+                continue
+            if " " in n and re.sub(r"\W+", "", folded) in host_labels:
+                continue  # "Hildesheimer Presse" on hildesheimer-presse.de: the site, not a person
+            kept.append(n)
         return ", ".join(kept) or None
 
-    for node, signal in ((review, "jsonld"), (main, "jsonld")):
+    return ok
+
+
+def _author(
+    page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | None, micro_main: dict[str, Any] | None
+) -> tuple[str | None, str | None]:
+    ok = _author_filter(page)
+    for node, signal in ((review, "jsonld"), (main, "jsonld"), (micro_main, "microdata")):
         if node and node.get("author") is not None:
-            names, org = _person_names(node.get("author"))
+            names, org = person_names(node.get("author"))
             name = ok(normalize_author(names))
             if name:
                 return name, signal
@@ -278,19 +302,83 @@ def _author(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | N
     found = page.head.get(
         "author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author", "parsely-author"
     )
-    if found and not found[1].startswith(("http://", "https://")):
+    if found and not found[1].startswith(("http://", "https://", "/")):
         name = ok(normalize_author(found[1]))
         if name:
             return name, "meta"
-    for el in BYLINE_XPATH(page.root):
-        if any(COMMENT_ANCESTOR_RE.search(f"{a.get('class', '')} {a.get('id', '')}") for a in el.iterancestors()):
-            continue
-        text = " ".join("".join(el.itertext()).split())
-        if not text or len(text) > 120:
-            continue
+    elements = [el for el in page.scan.itemprops if el.get("itemprop") == "author"]
+    elements += page.scan.rel_author
+    elements += [el for el, marker in page.scan.hinted if AUTHOR_MARKER_RE.search(marker)]
+    for text, el in byline_candidates(elements, page.scan.order, page.heading, page.scope)[:6]:
+        if el.get("itemscope") is not None:
+            names = [" ".join("".join(n.itertext()).split()) for n in el.iter() if n.get("itemprop") == "name"]
+            text = names[0] if names else text
         name = ok(normalize_author(text))
         if name:
             return name, "text"
+    name = ok(byline_in_text(page.heading))
+    if name:
+        return name, "text"
+    return None, None
+
+
+def _not_other_content(el: etree._Element) -> bool:
+    return not any(
+        COMMENT_ANCESTOR_RE.search(f"{a.get('class', '')} {a.get('id', '')}") or a.tag in ("aside", "footer", "nav")
+        for a in el.iterancestors()
+    )
+
+
+def _nearest(page: _Page, elements: list[etree._Element]) -> list[etree._Element]:
+    """Elements outside comments and sidebars, those in the article first, nearest the heading first."""
+    order = page.scan.order
+    head_pos = order.get(page.heading, 0) if page.heading is not None else 0
+    scope = page.scope
+    ranked = []
+    for el in elements:
+        if not _not_other_content(el):
+            continue
+        in_scope = scope is not None and any(a is scope for a in el.iterancestors())
+        ranked.append((0 if in_scope else 1, abs(order.get(el, head_pos) - head_pos), el))
+    ranked.sort(key=lambda x: (x[0], x[1]))
+    return [el for _, _, el in ranked]
+
+
+def _visible_date(page: _Page, modified: bool) -> tuple[ParsedDate | None, str | None]:
+    """A date the reader sees: <time>, date-marked elements, bylines, near the heading."""
+    opts = page.date_opts()
+    times = []
+    for el in page.scan.times:
+        marker = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
+        if bool(UPDATED_RE.search(marker)) == modified:
+            times.append(el)
+    for el in _nearest(page, times)[:5]:
+        d = parse_date(el.get("datetime"), **opts) if el.get("datetime") else None
+        d = d or search_date("".join(el.itertext()), date_order=opts["date_order"], now=page.now)
+        if d:
+            return d, "text"
+    if modified:
+        return None, None
+    marked = [
+        el
+        for el, marker in page.scan.hinted
+        if DATE_MARKER_RE.search(marker) and not UPDATED_RE.search(marker) and el.tag not in ("time", "body", "html")
+    ]
+    marked += [el for el in page.scan.itemprops if el.get("itemprop") in ("datePublished", "dateCreated")]
+    for el in _nearest(page, marked)[:8]:
+        value = el.get("content") or el.get("datetime")
+        d = parse_date(value, **opts) if value else None
+        if d is None:
+            text = " ".join("".join(el.itertext()).split())
+            if len(text) <= 200:
+                d = search_date(text, date_order=opts["date_order"], now=page.now)
+        if d:
+            return d, "text"
+    m = URL_DATE_RE.search(urlsplit(page.url).path)
+    if m:
+        d = parse_date(f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}", **opts)
+        if d:
+            return d, "url"
     return None, None
 
 
@@ -299,7 +387,7 @@ def _date(
     keys: tuple[str, ...],
     meta_keys: tuple[str, ...],
     nodes: list[dict[str, Any] | None],
-    time_class: str | None,
+    modified: bool,
 ) -> tuple[ParsedDate | None, str | None]:
     opts = page.date_opts()
     for node in nodes:
@@ -313,32 +401,20 @@ def _date(
             d = parse_date(v, **opts)
             if d:
                 return d, "meta"
-    if time_class is None:
-        return None, None
-    for el in TIME_XPATH(page.root):
-        if any(COMMENT_ANCESTOR_RE.search(f"{a.get('class', '')} {a.get('id', '')}") for a in el.iterancestors()):
-            continue
-        cls = el.get("class", "")
-        if time_class == "modified" and "updated" not in cls and "modified" not in cls:
-            continue
-        if time_class == "published" and ("updated" in cls or "modified" in cls):
-            continue
-        d = parse_date(el.get("datetime") or "".join(el.itertext()), **opts)
-        if d:
-            return d, "text"
-    if time_class == "published":
-        m = URL_DATE_RE.search(urlsplit(page.url).path)
-        if m:
-            d = parse_date(f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}", **opts)
-            if d:
-                return d, "url"
-    return None, None
+    return _visible_date(page, modified)
 
 
 PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "dc.date.issued",
                   "dcterms.issued", "dc.date", "dcterms.date", "date", "pubdate", "publish-date",
                   "publish_date", "sailthru.date", "parsely-pub-date", "article.published", "citation_publication_date")  # fmt: skip
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
+
+
+HREVIEW_RE = re.compile(r"(?:^|\s)h-?review(?:$|\s)", re.IGNORECASE)
+
+
+def _hreviews(page: _Page) -> list[etree._Element]:
+    return [el for el, marker in page.scan.hinted if HREVIEW_RE.search(marker)]
 
 
 def _rating(
@@ -360,7 +436,7 @@ def _rating(
                 r = parse_rating(str(rr)) or rating_from_values(rr)
                 if r:
                     return r, signal
-    for el in HREVIEW_XPATH(page.root):
+    for el in _hreviews(page):
         for rel in CLASS_RATING_XPATH(el):
             r = parse_rating(rel.get("data-rating") or " ".join("".join(rel.itertext()).split()), best=5)
             if r:
@@ -476,13 +552,17 @@ def extract_review(
     """
     if root is None:
         root = parse_html(body, content_type)
-    page = _Page(url=url, root=root, head=read_head(root), ld=jsonld_nodes(root), micro=[], hints=hints or {}, now=now)
-    page.micro = microdata_nodes(root)
-    micro_flat = _micro_flat(page.micro)
+    found = scan(root)
+    head = read_head(root, found)
+    page = _Page(
+        url=url, root=root, scan=found, head=head, ld=jsonld_nodes(found.ld_scripts), hints=hints or {}, now=now
+    )
+    micro_flat = _micro_flat(microdata_nodes(found)) if found.item_roots else []
     out = Extraction(url=url)
     review = _own_review(page.ld)
     micro_review = _own_review(micro_flat)
     main = _main_node(page.ld)
+    micro_main = _main_node(micro_flat)
     sources = out.sources
 
     def put(name: str, value: Any, signal: str | None) -> None:
@@ -491,14 +571,15 @@ def extract_review(
             if signal:
                 sources[name] = signal
 
+    put("language", *_language(page))
+    page._lang = out.language
     put("canonical_url", *_canonical(page))
-    put("title", *_title(page, review or micro_review, main))
-    put("author", *_author(page, review or micro_review, main))
-    published, sig = _date(
-        page, ("datePublished", "dateCreated", "uploadDate"), PUBLISHED_META, [review, micro_review, main], "published"
-    )
+    put("title", *_title(page, review or micro_review, main or micro_main))
+    put("author", *_author(page, review or micro_review, main, micro_main))
+    date_nodes = [review, micro_review, main, micro_main]
+    published, sig = _date(page, ("datePublished", "dateCreated", "uploadDate"), PUBLISHED_META, date_nodes, False)
     put("date_published", published.isoformat() if published else None, sig)
-    modified, sig = _date(page, ("dateModified",), MODIFIED_META, [review, micro_review, main], "modified")
+    modified, sig = _date(page, ("dateModified",), MODIFIED_META, date_nodes, True)
     if modified and published and modified.day < published.day:
         modified = None
     put("date_modified", modified.isoformat() if modified else None, sig)
@@ -508,14 +589,13 @@ def extract_review(
         aggregate, agg_signal = _aggregate(micro_flat), "microdata"
     put("aggregate_rating", aggregate, agg_signal)
     put("item_reviewed", _item_reviewed(review or micro_review), "jsonld" if review else "microdata")
-    put("language", *_language(page))
     put("text", *_text(page, review, main))
 
     # archives and home pages: many entries or pagination links; og:type "website" is no article
     og_type = (page.head.get("og:type") or ("", ""))[1].lower()
-    if review or micro_review or HREVIEW_XPATH(root):
+    if review or micro_review or _hreviews(page):
         out.kind = "review"
-    elif count_articles(root) > 2 or page.head.links.get("next") or page.head.links.get("prev"):
+    elif len(found.articles) > 2 or page.head.links.get("next") or page.head.links.get("prev"):
         out.kind = "listing"
     elif og_type == "website":
         out.kind = "page"

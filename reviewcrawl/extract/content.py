@@ -12,10 +12,10 @@ from collections.abc import Iterator
 
 from lxml import etree
 
+from reviewcrawl.extract.scan import PageScan
 from reviewcrawl.parsing.rating import Rating, parse_rating
 
 __all__ = [
-    "count_articles",
     "is_boilerplate",
     "main_container",
     "rating_in_blocks",
@@ -36,30 +36,15 @@ BOILERPLATE_RE = re.compile(
     r"menu|navbar|nav|footer|masthead|site-header|pagination|pager|tags|tag-links|cat-links|"
     r"author-bio|author-box|about-author|signup|popup|modal|disqus|jp-relatedposts|yarpp|"
     r"post-navigation|nav-links|entry-meta|post-meta|meta-info|byline|toc)(?:$|[\s_-])",
-    re.IGNORECASE,
-)
-CONTENT_XPATHS = [
-    etree.XPath(x)
-    for x in (
-        "//*[@itemprop='reviewBody']",
-        "//*[@itemprop='articleBody']",
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' e-content ')]",
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' entry-content ')]",
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' post-content ')]",
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-content ')]",
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' article-body ')]",
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' post-body ')]",
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' review-body ')]",
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' story-body ')]",
-        "//*[contains(concat(' ', normalize-space(@class), ' '), ' post__content ')]",
-        "//article",
-        "//main",
-        "//*[@id='content']",
-    )
-]
-BODY_XPATH = etree.XPath("//body")
-ARTICLE_XPATH = etree.XPath("//article")
-P_XPATH = etree.XPath(".//p")
+)  # matched against lower-cased class and id
+# Content containers by class token, most specific first: the review body's own wrapper.
+CONTENT_CLASSES = (
+    "e-content", "review-body", "entry-content", "post-content", "article-content", "article-body",
+    "post-body", "story-body", "post__content", "article__body", "article__content", "articlebody",
+    "entry-body", "td-post-content", "blog-post-content", "single-content", "content-body",
+    "article-text", "story-content", "post-entry", "main-content", "text-content", "rich-text", "entry",
+)  # fmt: skip
+_CLASS_RANK = {c: i for i, c in enumerate(CONTENT_CLASSES)}
 
 # A rating line: "Rating: 4/5", "**Rating:** 4/5", "Score: 9/10", "Note : 4/5", "Verdict: ★★★★"
 RATING_LABEL_RE = re.compile(
@@ -84,40 +69,54 @@ def is_boilerplate(el: etree._Element) -> bool:
     if tag in SKIP_TAGS:
         return True
     marker = f"{el.get('class', '')} {el.get('id', '')}"
-    if marker.strip() and BOILERPLATE_RE.search(marker):
+    if marker != " " and BOILERPLATE_RE.search(marker.lower()):
         return True
     role = el.get("role")
     return role in ("navigation", "complementary", "contentinfo", "banner", "search")
 
 
 def _p_text_len(el: etree._Element) -> int:
-    return sum(len("".join(p.itertext())) for p in P_XPATH(el))
+    return sum(len("".join(p.itertext())) for p in el.iter("p"))
 
 
-def count_articles(root: etree._Element) -> int:
-    return len(ARTICLE_XPATH(root))
+def _inside_boilerplate(el: etree._Element) -> bool:
+    return any(is_boilerplate(a) for a in el.iterancestors())
 
 
-def main_container(root: etree._Element) -> etree._Element | None:
-    """The element that holds the review body."""
-    for xp in CONTENT_XPATHS:
-        found = [el for el in xp(root) if not any(is_boilerplate(a) for a in el.iterancestors())]
+def main_container(page: PageScan, root: etree._Element) -> etree._Element | None:
+    """The element that holds the review body: the best-ranked named container with text,
+    else the parent of the most paragraph text."""
+    ranked: list[tuple[int, etree._Element]] = []
+    for el in page.itemprops:
+        if el.get("itemprop") in ("reviewBody", "articleBody"):
+            ranked.append((0 if el.get("itemprop") == "reviewBody" else 1, el))
+    for el, marker in page.hinted:
+        best = min((_CLASS_RANK[t] for t in marker.lower().split() if t in _CLASS_RANK), default=None)
+        if best is not None:
+            ranked.append((2 + best, el))
+    n = len(CONTENT_CLASSES) + 2
+    ranked.extend((n, el) for el in page.articles)
+    ranked.extend((n + 1, el) for el in page.mains)
+    ranked.extend((n + 2, el) for el, _ in page.hinted if el.get("id") == "content")
+    for rank in sorted({r for r, _ in ranked}):
+        found = [el for r, el in ranked if r == rank and not _inside_boilerplate(el)]
         if not found:
             continue
-        best = max(found, key=_p_text_len)
-        if _p_text_len(best) >= 150 or (len(found) == 1 and len("".join(best.itertext())) > 300):
+        sized = [(_p_text_len(el), el) for el in found]
+        length, best = max(sized, key=lambda x: x[0])
+        if length >= 150 or (len(found) == 1 and len("".join(best.itertext())) > 300):
             return best
-    bodies = BODY_XPATH(root)
-    if not bodies:
+    body = root.find("body")
+    if body is None:
         return None
     # no named container: the parent of the most paragraph text
     scores: dict[etree._Element, int] = {}
-    for p in P_XPATH(bodies[0]):
+    for p in body.iter("p"):
         parent = p.getparent()
         if parent is not None:
             scores[parent] = scores.get(parent, 0) + len("".join(p.itertext()))
     if not scores:
-        return bodies[0]
+        return body
     return max(scores, key=scores.__getitem__)
 
 
@@ -125,60 +124,65 @@ CONTAINER_BREAK_TAGS = frozenset({"div", "section", "article", "main", "table", 
 
 
 def text_blocks(container: etree._Element) -> Iterator[str]:
-    """Block texts in reading order, boilerplate subtrees skipped (iterative: pages nest deep)."""
+    """Block texts in reading order, boilerplate subtrees skipped.
+
+    lxml's iterwalk does the walking in C (no recursion limit on deeply nested pages); a block
+    element's text is read whole and its subtree skipped.
+    """
     inline: list[str] = []
-    link_chars = [0]
+    linked = 0
 
     def flush() -> Iterator[str]:
+        nonlocal linked
         if inline:
             joined = " ".join(" ".join(inline).split())
             inline.clear()
-            linked, link_chars[0] = link_chars[0], 0
-            if joined and not _mostly_links(len(joined), linked):
+            link_len, linked = linked, 0
+            if joined and not _mostly_links(len(joined), link_len):
                 yield joined
 
-    # events: (element, True) = enter, (element, False) = leave (emit its tail)
-    stack: list[tuple[etree._Element, bool]] = [(container, True)]
-    while stack:
-        el, entering = stack.pop()
-        if not entering:
-            if el.tag in CONTAINER_BREAK_TAGS:
+    walker = etree.iterwalk(container, events=("start", "end"))
+    for event, el in walker:
+        tag = el.tag
+        if event == "end":
+            if tag in CONTAINER_BREAK_TAGS:
                 yield from flush()
             if el is not container and el.tail:
                 inline.append(el.tail)
             continue
-        if not isinstance(el.tag, str):
-            if el.tail:
-                inline.append(el.tail)
+        if not isinstance(tag, str):
             continue
         if el is not container and is_boilerplate(el):
-            if el.tail:
-                inline.append(el.tail)
+            walker.skip_subtree()
             continue
-        if el.tag in BLOCK_TAGS:
+        if tag in BLOCK_TAGS:
             yield from flush()
+            walker.skip_subtree()
             text = _text_with_breaks(el)
-            if _mostly_links(len(text.strip()), sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))):
-                if el.tail:
-                    inline.append(el.tail)
+            stripped = text.strip()
+            if not stripped or _mostly_links(
+                len(stripped), sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))
+            ):
                 continue
-            text = "\n".join(" ".join(line.split()) for line in text.split("\n")).strip()
-            text = re.sub(r"\n{2,}", "\n", text)
-            if text:
-                yield text
-            if el.tail:
-                inline.append(el.tail)
+            if "\n" in stripped:
+                stripped = MULTI_NEWLINE_RE.sub(
+                    "\n", "\n".join(" ".join(line.split()) for line in stripped.split("\n"))
+                )
+            else:
+                stripped = " ".join(stripped.split())
+            if stripped.strip():
+                yield stripped.strip()
             continue
-        if el.tag in CONTAINER_BREAK_TAGS:
+        if tag in CONTAINER_BREAK_TAGS:
             yield from flush()
-        if el.tag == "a":
-            link_chars[0] += len("".join(el.itertext()).strip())
+        elif tag == "a":
+            linked += len("".join(el.itertext()).strip())
         if el.text:
             inline.append(el.text)
-        stack.append((el, False))
-        for child in reversed(el):
-            stack.append((child, True))
     yield from flush()
+
+
+MULTI_NEWLINE_RE = re.compile(r"\n{2,}")
 
 
 def _mostly_links(length: int, linked: int) -> bool:

@@ -17,9 +17,6 @@ from lxml import etree
 
 __all__ = ["first_text", "jsonld_nodes", "load_jsonld", "types_of"]
 
-JSONLD_XPATH = etree.XPath(
-    "//script[translate(@type, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')='application/ld+json']"
-)
 COMMENT_RE = re.compile(r"(?<![:\"'\\])//[^\n\"]*$|/\*.*?\*/", re.MULTILINE | re.DOTALL)
 TRAILING_COMMA_RE = re.compile(r",\s*([}\]])")
 CDATA_RE = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
@@ -105,10 +102,10 @@ def _walk(
                 yield from _walk(v, obj if "@type" in obj else parent, k, depth + 1)
 
 
-def jsonld_nodes(root: etree._Element) -> list[tuple[dict[str, Any], dict[str, Any] | None, str | None]]:
-    """(node, parent node, key under the parent) for every typed node, top-level first."""
+def jsonld_nodes(scripts: list[etree._Element]) -> list[tuple[dict[str, Any], dict[str, Any] | None, str | None]]:
+    """(node, parent node, key under the parent) for every typed node of these <script> elements."""
     nodes = []
-    for script in JSONLD_XPATH(root):
+    for script in scripts:
         data = load_jsonld(script.text or "")
         if data is not None:
             nodes.extend(_walk(data, None, None, 0))

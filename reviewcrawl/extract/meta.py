@@ -11,15 +11,11 @@ from typing import Any
 
 from lxml import etree
 
+from reviewcrawl.extract.scan import PageScan
+
 __all__ = ["HeadMeta", "microdata_nodes", "read_head"]
 
-META_XPATH = etree.XPath("//meta")
-LINK_XPATH = etree.XPath("//link[@rel]")
-TITLE_XPATH = etree.XPath("//title")
-HTML_LANG_XPATH = etree.XPath(
-    "/html/@lang | /html/@xml:lang", namespaces={"xml": "http://www.w3.org/XML/1998/namespace"}
-)
-ITEMSCOPE_XPATH = etree.XPath("//*[@itemscope]")
+XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
 
 @dataclass
@@ -40,9 +36,9 @@ class HeadMeta:
         return None
 
 
-def read_head(root: etree._Element) -> HeadMeta:
+def read_head(root: etree._Element, page: PageScan) -> HeadMeta:
     head = HeadMeta()
-    for el in META_XPATH(root):
+    for el in page.metas:
         content = el.get("content")
         if content is None:
             content = el.get("value")
@@ -53,17 +49,15 @@ def read_head(root: etree._Element) -> HeadMeta:
             key = el.get(attr)
             if key:
                 head.meta.setdefault(key.strip().lower(), []).append(content)
-    for el in LINK_XPATH(root):
+    for el in page.links:
         href = el.get("href")
         if href:
             for rel in el.get("rel", "").lower().split():
                 head.links.setdefault(rel, []).append(href.strip())
-    titles = TITLE_XPATH(root)
-    if titles:
-        head.title = " ".join("".join(titles[0].itertext()).split()) or None
-    langs = HTML_LANG_XPATH(root)
-    if langs:
-        head.lang = str(langs[0]).strip() or None
+    if page.titles:
+        head.title = " ".join("".join(page.titles[0].itertext()).split()) or None
+    lang = root.get("lang") or root.get(XML_LANG)
+    head.lang = lang.strip() or None if lang else None
     return head
 
 
@@ -107,6 +101,6 @@ def _item(scope: etree._Element) -> dict[str, Any]:
     return node
 
 
-def microdata_nodes(root: etree._Element) -> list[dict[str, Any]]:
+def microdata_nodes(page: PageScan) -> list[dict[str, Any]]:
     """Top-level microdata items (not themselves a property of another item)."""
-    return [_item(el) for el in ITEMSCOPE_XPATH(root) if el.get("itemprop") is None]
+    return [_item(el) for el in page.item_roots]

@@ -33,7 +33,7 @@ import re
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 
-__all__ = ["EARLIEST", "ParsedDate", "parse_date"]
+__all__ = ["EARLIEST", "ParsedDate", "parse_date", "search_date"]
 
 EARLIEST = dt.date(1995, 1, 1)  # before the web had review sites
 
@@ -58,14 +58,27 @@ class ParsedDate:
         return v.date() if isinstance(v, dt.datetime) else v
 
 
+# Month names and abbreviations in English, German, French, Spanish, Italian, Dutch and
+# Portuguese: the fast path reads "7 June 2025", "7. Juni 2025", "7 juin 2025" without dateparser.
 MONTHS = {
     m: i
     for i, names in enumerate(
         [
-            ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"),
-            ("may",), ("june", "jun"), ("july", "jul"), ("august", "aug"),
-            ("september", "sep", "sept"), ("october", "oct"), ("november", "nov"),
-            ("december", "dec"),
+            ("january", "jan", "januar", "jänner", "janvier", "janv", "enero", "ene", "gennaio", "gen",
+             "januari", "janeiro"),
+            ("february", "feb", "februar", "feber", "février", "févr", "fevrier", "febrero", "febbraio",
+             "februari", "fevereiro", "fev"),
+            ("march", "mar", "märz", "maerz", "mrz", "mars", "marzo", "maart", "março", "marco"),
+            ("april", "apr", "avril", "avr", "abril", "abr", "aprile"),
+            ("may", "mai", "mayo", "maggio", "mag", "mei", "maio"),
+            ("june", "jun", "juni", "juin", "junio", "giugno", "giu", "junho"),
+            ("july", "jul", "juli", "juillet", "juil", "julio", "luglio", "lug", "julho"),
+            ("august", "aug", "août", "aout", "agosto", "ago", "augustus"),
+            ("september", "sep", "sept", "septembre", "septiembre", "settembre", "set", "setembro"),
+            ("october", "oct", "oktober", "okt", "octobre", "octubre", "ottobre", "ott", "outubro", "out"),
+            ("november", "nov", "novembre", "noviembre", "novembro"),
+            ("december", "dec", "dezember", "dez", "décembre", "déc", "decembre", "diciembre", "dic",
+             "dicembre", "dezembro"),
         ],
         start=1,
     )
@@ -87,7 +100,8 @@ MDY_WORDS_RE = re.compile(
     re.IGNORECASE,
 )
 DMY_WORDS_RE = re.compile(
-    rf"^(?:\w+,?\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th)?\.?\s+(?P<mon>{_MONTH_RE})\.?,?\s+(?P<y>\d{{4}})"
+    rf"^(?:\w+,?\s+)?(?P<d>\d{{1,2}})(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?(?P<mon>{_MONTH_RE})\.?,?\s+(?:de\s+)?"
+    r"(?P<y>\d{4})"
     r"(?:,?\s+(?P<H>\d{1,2}):(?P<M>\d{2}))?$",
     re.IGNORECASE,
 )
@@ -154,6 +168,8 @@ def _fast(text: str, date_order: str | None) -> dt.date | dt.datetime | None:
             order = "MDY"
         elif date_order in ("DMY", "MDY"):
             order = date_order
+        elif "." in text:
+            order = "DMY"  # 07.06.2025: dotted numeric dates are day-first wherever they are used
         else:
             return None  # ambiguous without the page's language or the profile's date order
         day, month = (first, second) if order == "DMY" else (second, first)
@@ -234,3 +250,38 @@ def parse_date(
     if not EARLIEST <= day <= limit:
         return None
     return ParsedDate(value, raw.strip())
+
+
+SEARCH_RE = re.compile(
+    r"(?<![\d.])(?:(?:19|20)\d{2}-[01]?\d-[0-3]?\d(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|[0-3]?\d[./][01]?\d[./](?:19|20)?\d{2}"
+    rf"|(?:{_MONTH_RE})\.?\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
+    rf"|[0-3]?\d(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?(?:{_MONTH_RE})\.?,?\s+(?:de\s+)?(?:19|20)\d{{2}})(?![\d])",
+    re.IGNORECASE,
+)
+
+
+def search_date(
+    text: str | None,
+    *,
+    date_order: str | None = None,
+    now: dt.datetime | None = None,
+) -> ParsedDate | None:
+    """The first complete date written inside a longer text ("Pete Evans · Posted: Oct 14, 2022").
+
+    Fast forms only (ISO, numeric, month names in seven languages): no dateparser, no guessing.
+
+    >>> search_date("Pete Evans · CBC News · Posted: Oct 14, 2022 9:27 AM ET").isoformat()
+    '2022-10-14'
+    >>> search_date("Veröffentlicht am 8. November 2021 von Anna").isoformat()
+    '2021-11-08'
+    >>> search_date("Open 24/7, 10.5 km away") is None
+    True
+    """
+    if not text or not HAS_DIGIT.search(text):
+        return None
+    for m in SEARCH_RE.finditer(text[:2000]):
+        d = parse_date(m.group(), date_order=date_order, now=now, fast_only=True)
+        if d:
+            return d
+    return None

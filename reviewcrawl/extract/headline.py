@@ -1,0 +1,160 @@
+"""The page's title: the visible headline, confirmed by the title the page declares.
+
+Why the visible heading first: og:title, schema.org ``headline`` and ``<title>`` are often
+SEO titles written for search results ("Slow Cooker Beef and Broccoli (Super Tender!) - Chef
+Savvy"), while readers (and analysts) know the review by the ``<h1>`` above its text. The
+``<h1>`` is trusted when a declared title supports it (shares most of its words), or when it is
+the page's only article heading; otherwise the declared titles are used, with the site's name
+cut off ("Ballerina review | The Reel Verdict" -> "Ballerina review").
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from urllib.parse import urlsplit
+
+from lxml import etree
+
+__all__ = ["SEPARATORS_RE", "choose_title", "heading_text", "strip_site_name"]
+
+SEPARATORS_RE = re.compile(r"\s+[|–—·•»«:/-]{1,2}\s+|\s*[|•·»«]\s*|\s+::\s+")
+WORD_RE = re.compile(r"\w+")
+# parts of a heading that are not the title: kickers above it, labels beside it
+KICKER_RE = re.compile(
+    r"kicker|overline|topline|dachzeile|roofline|eyebrow|supertitle|subline|category|label|rubric|"
+    r"breadcrumb|badge|tag|sr-only|screen-reader|visually-hidden|date|time|byline|author",
+    re.IGNORECASE,
+)
+# containers whose headings belong to the site or to other content, not to this page's article
+NOT_ARTICLE_RE = re.compile(
+    r"(?:^|[\s_-])(?:site-title|site-name|site-branding|site-header|logo|brand|branding|masthead|navbar|nav|menu|"
+    r"sidebar|widget|footer|comments?|related|modal|popup|cookie|newsletter)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+NOT_ARTICLE_TAGS = frozenset({"nav", "aside", "footer", "form"})
+
+
+def _words(text: str) -> list[str]:
+    return WORD_RE.findall(text.casefold())
+
+
+def heading_text(h: etree._Element) -> str:
+    """A heading's text without its kicker, label or screen-reader parts."""
+    parts: list[str] = []
+    if h.text:
+        parts.append(h.text)
+    for child in h:
+        if isinstance(child.tag, str):
+            marker = f"{child.get('class', '')} {child.get('id', '')}"
+            if child.tag not in ("script", "style", "time") and not (marker.strip() and KICKER_RE.search(marker)):
+                parts.append("".join(child.itertext()))
+        if child.tail:
+            parts.append(child.tail)
+    return " ".join("".join(parts).split())
+
+
+def _is_site_heading(h: etree._Element, page_url: str) -> bool:
+    """A heading that names the site: in the site header or nav, or all one link to the home page."""
+    for a in h.iterancestors():
+        if a.tag in NOT_ARTICLE_TAGS:
+            return True
+        marker = f"{a.get('class', '')} {a.get('id', '')}"
+        if marker.strip() and NOT_ARTICLE_RE.search(marker):
+            return True
+    marker = f"{h.get('class', '')} {h.get('id', '')}"
+    if marker.strip() and NOT_ARTICLE_RE.search(marker):
+        return True
+    links = list(h.iter("a"))
+    if len(links) == 1:
+        href = (links[0].get("href") or "").strip()
+        path = urlsplit(href).path if href else None
+        host = urlsplit(href).hostname
+        same_site = host is None or host == urlsplit(page_url).hostname
+        if path in ("", "/", "/index.html", "/index.php") and same_site:
+            return True
+    return False
+
+
+def _similarity(heading: str, declared: str) -> float:
+    """Shared words over the longer of the two, against the declared title or any of its parts."""
+    hw = set(_words(heading))
+    if not hw:
+        return 0.0
+    best = 0.0
+    for variant in [declared, *SEPARATORS_RE.split(declared)]:
+        vw = set(_words(variant))
+        if vw:
+            best = max(best, len(hw & vw) / max(len(hw), len(vw)))
+    return best
+
+
+def _is_site_name(part: str, site_names: set[str]) -> bool:
+    folded = part.strip().casefold()
+    if not folded:
+        return True
+    if folded in site_names:
+        return True
+    compact = re.sub(r"\W+", "", folded)
+    for name in site_names:
+        name_compact = re.sub(r"\W+", "", name)
+        if len(name_compact) >= 3 and (compact == name_compact or (len(compact) >= 4 and compact in name_compact)):
+            return True
+        if len(name_compact) >= 4 and name_compact in compact and len(compact) <= len(name_compact) + 12:
+            return True
+    return False
+
+
+def strip_site_name(title: str, site_names: set[str], others: Iterable[str] = ()) -> str | None:
+    """Cut the site's name off a declared title. ``others`` are the page's other declared titles:
+    an end part they all share ("... | TechCrunch") is the site's name too."""
+    title = " ".join(title.split())
+    parts = SEPARATORS_RE.split(title)
+    if len(parts) == 1:
+        return None if _is_site_name(title, site_names) else title
+    kept = [p for p in parts if not _is_site_name(p, site_names)]
+    if len(kept) == len(parts):
+        # nothing known: an end part shared with another declared title is the site's name
+        for other in others:
+            other_parts = SEPARATORS_RE.split(" ".join(other.split()))
+            if len(other_parts) > 1 and other_parts[-1].casefold() == parts[-1].casefold() and other != title:
+                kept = parts[:-1]
+                break
+    if not kept:
+        return None
+    if len(kept) == len(parts):
+        return title
+    # keep the original separators between kept neighbours
+    first, last = kept[0], kept[-1]
+    start = title.find(first)
+    end = title.rfind(last) + len(last)
+    return title[start:end].strip() if start >= 0 and end > start else " ".join(kept)
+
+
+def choose_title(
+    headings: list[etree._Element],
+    declared: list[tuple[str, str]],
+    site_names: set[str],
+    page_url: str,
+) -> tuple[str | None, str | None]:
+    """The title and the signal it came from; declared = [(text, signal)] in order of trust."""
+    candidates = []
+    for h in headings:
+        if _is_site_heading(h, page_url):
+            continue
+        text = heading_text(h)
+        if 2 <= len(text) <= 300 and not _is_site_name(text, site_names):
+            candidates.append(text)
+    texts = [t for t, _ in declared]
+    if candidates:
+        scored = [(max((_similarity(c, d) for d in texts), default=0.0), -i, c) for i, c in enumerate(candidates)]
+        support, _, best = max(scored)
+        if support >= 0.5:
+            return best, "text"
+        if len(set(candidates)) == 1 and (not texts or len(_words(best)) >= 3):
+            return best, "text"
+    for text, signal in declared:
+        cleaned = strip_site_name(text, site_names, texts)
+        if cleaned and len(cleaned) >= 2:
+            return cleaned, signal
+    return None, None
