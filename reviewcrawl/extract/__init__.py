@@ -20,6 +20,7 @@ from reviewcrawl.extract.byline import (
     AUTHOR_MARKER_RE,
     ORG_TYPES,
     byline_candidates,
+    byline_in_segments,
     byline_in_text,
     person_names,
 )
@@ -47,11 +48,16 @@ USER_REVIEW_PARENTS = frozenset({"Recipe", "LocalBusiness", "Restaurant", "Place
 URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?:/|[_-]|$)")
 CLASS_RATING_XPATH = etree.XPath(".//*[contains(@class, 'rating') or contains(@class, 'p-rating') or @data-rating]")
 COMMENT_ANCESTOR_RE = re.compile(
-    r"comment|respond|reply|related|sidebar|widget|site-footer|colophon|teaser|recommend|popular|trending", re.I
+    r"(?:^|[\s_-])(?:comments?|commentlist|comment-list|respond|reply|replies|related|sidebar|widget|site-footer|"
+    r"colophon|teasers?|recommended|recommendations?|popular|trending)(?:$|[\s_-])",
+    re.I,
 )
 DATE_MARKER_RE = re.compile(
     r"date|time|publish|posted|datum|fecha|dateline|stamp|meta|byline|info|data|published|created", re.I
 )
+META_LINE_RE = re.compile(r"meta|info|details|posted|dateline|credit|header|subline|byline", re.I)
+STRONG_DATE_MARKER_RE = re.compile(r"date|datum|fecha|publish|posted|dateline|created|time", re.I)
+PARSELY_PUB_RE = re.compile(r'"pub_date"\s*:\s*"([^"]+)"')
 UPDATED_RE = re.compile(r"updated|modified|aktualisiert|edit|last-mod", re.I)
 TITLE_MARKER_RE = re.compile(
     r"(?:^|[\s_-])(?:entry-title|post-title|article-title|headline|p-name|title)(?:$|[\s_-])", re.I
@@ -198,13 +204,18 @@ def _own_review(nodes: list[tuple[dict[str, Any], dict[str, Any] | None, str | N
 
 
 def _main_node(nodes: list[tuple[dict[str, Any], dict[str, Any] | None, str | None]]) -> dict[str, Any] | None:
-    for node, parent, _ in nodes:
-        if parent is None and types_of(node) & ARTICLE_TYPES - {"WebPage"}:
-            return node
-    for node, _parent, _ in nodes:
-        if types_of(node) & ARTICLE_TYPES:
-            return node
-    return None
+    """The page's article node: an article type other than WebPage first, top-level first."""
+    ranked = []
+    for i, (node, parent, key) in enumerate(nodes):
+        types = types_of(node)
+        if not types & ARTICLE_TYPES or key in ("review", "reviews", "comment", "hasPart", "relatedLink"):
+            continue
+        ranked.append(("WebPage" in types and len(types) == 1, parent is not None, i, node))
+    return min(ranked, key=lambda x: x[:3])[3] if ranked else None
+
+
+def _article_nodes(nodes: list[tuple[dict[str, Any], dict[str, Any] | None, str | None]]) -> list[dict[str, Any]]:
+    return [n for n, _, key in nodes if types_of(n) & ARTICLE_TYPES and key not in ("review", "reviews", "comment")]
 
 
 def _site_names(page: _Page, with_host: bool = False) -> set[str]:
@@ -269,7 +280,6 @@ def _title(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | No
 
 def _author_filter(page: _Page) -> Any:
     site_names = _site_names(page)
-    host_labels = {re.sub(r"\W+", "", p) for p in (urlsplit(page.url).hostname or "").split(".") if len(p) > 3}
 
     def ok(name: str | None) -> str | None:
         if not name:
@@ -279,8 +289,6 @@ def _author_filter(page: _Page) -> Any:
             folded = n.casefold()
             if folded in site_names or DOMAIN_LIKE_RE.match(n):
                 continue
-            if " " in n and re.sub(r"\W+", "", folded) in host_labels:
-                continue  # "Hildesheimer Presse" on hildesheimer-presse.de: the site, not a person
             kept.append(n)
         return ", ".join(kept) or None
 
@@ -291,10 +299,13 @@ def _author(
     page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | None, micro_main: dict[str, Any] | None
 ) -> tuple[str | None, str | None]:
     ok = _author_filter(page)
-    for node, signal in ((review, "jsonld"), (main, "jsonld"), (micro_main, "microdata")):
+    ids = {n["@id"]: n for n, _, _ in page.ld if isinstance(n.get("@id"), str)}
+    nodes = [(review, "jsonld"), (main, "jsonld"), (micro_main, "microdata")]
+    nodes += [(n, "jsonld") for n in _article_nodes(page.ld) if n is not main]
+    for node, signal in nodes:
         if node and node.get("author") is not None:
-            names, org = person_names(node.get("author"))
-            name = ok(normalize_author(names))
+            names, org, typed = person_names(node.get("author"), ids)
+            name = normalize_author(names) if typed else ok(normalize_author(names))
             if name:
                 return name, signal
             if org and node is review:
@@ -316,6 +327,13 @@ def _author(
         name = ok(normalize_author(text))
         if name:
             return name, "text"
+    meta_lines = [el for el, marker in page.scan.hinted if META_LINE_RE.search(marker)]
+    for el in _nearest(page, meta_lines)[:6]:
+        text = " ".join("".join(el.itertext()).split())
+        if len(text) <= 200:
+            name = ok(byline_in_segments(text))
+            if name:
+                return name, "text"
     name = ok(byline_in_text(page.heading))
     if name:
         return name, "text"
@@ -323,10 +341,17 @@ def _author(
 
 
 def _not_other_content(el: etree._Element) -> bool:
-    return not any(
-        COMMENT_ANCESTOR_RE.search(f"{a.get('class', '')} {a.get('id', '')}") or a.tag in ("aside", "footer", "nav")
-        for a in el.iterancestors()
-    )
+    """Outside comments, sidebars and related-post lists (the <body>'s own classes don't count:
+    WordPress writes "comments-open" there)."""
+    for a in el.iterancestors():
+        if a.tag in ("body", "html"):
+            return True
+        if a.tag in ("aside", "nav"):
+            return False
+        marker = f"{a.get('class', '')} {a.get('id', '')}"
+        if marker != " " and COMMENT_ANCESTOR_RE.search(marker):
+            return False
+    return True
 
 
 def _nearest(page: _Page, elements: list[etree._Element]) -> list[etree._Element]:
@@ -359,13 +384,13 @@ def _visible_date(page: _Page, modified: bool) -> tuple[ParsedDate | None, str |
             return d, "text"
     if modified:
         return None, None
-    marked = [
-        el
-        for el, marker in page.scan.hinted
-        if DATE_MARKER_RE.search(marker) and not UPDATED_RE.search(marker) and el.tag not in ("time", "body", "html")
-    ]
-    marked += [el for el in page.scan.itemprops if el.get("itemprop") in ("datePublished", "dateCreated")]
-    for el in _nearest(page, marked)[:8]:
+    strong, weak = [], []
+    for el, marker in page.scan.hinted:
+        if el.tag in ("time", "body", "html") or not DATE_MARKER_RE.search(marker) or UPDATED_RE.search(marker):
+            continue
+        (strong if STRONG_DATE_MARKER_RE.search(marker) else weak).append(el)
+    strong += [el for el in page.scan.itemprops if el.get("itemprop") in ("datePublished", "dateCreated")]
+    for el in _nearest(page, strong)[:12] + _nearest(page, weak)[:12]:
         value = el.get("content") or el.get("datetime")
         d = parse_date(value, **opts) if value else None
         if d is None:
@@ -379,6 +404,23 @@ def _visible_date(page: _Page, modified: bool) -> tuple[ParsedDate | None, str |
         d = parse_date(f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}", **opts)
         if d:
             return d, "url"
+    return _date_near_heading(page)
+
+
+def _date_near_heading(page: _Page) -> tuple[ParsedDate | None, str | None]:
+    """A date written in the lines around the heading ("Samstag, 5. Oktober 2013" above a blog post)."""
+    area = page.heading.getparent() if page.heading is not None else None
+    order = page.date_opts()["date_order"]
+    for _ in range(3):
+        if area is None or area.tag in ("body", "html"):
+            return None, None
+        text = " ".join(" ".join(area.itertext()).split())
+        d = search_date(text[:1500], date_order=order, now=page.now)
+        if d:
+            return d, "text"
+        if len(text) > 1500:
+            return None, None
+        area = area.getparent()
     return None, None
 
 
@@ -399,6 +441,12 @@ def _date(
     for key in meta_keys:
         for v in page.head.meta.get(key, ()):
             d = parse_date(v, **opts)
+            if d:
+                return d, "meta"
+    if not modified:
+        for v in page.head.meta.get("parsely-page", ()):
+            m = PARSELY_PUB_RE.search(v)
+            d = parse_date(m.group(1), **opts) if m else None
             if d:
                 return d, "meta"
     return _visible_date(page, modified)

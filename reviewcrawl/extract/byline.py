@@ -17,7 +17,7 @@ from lxml import etree
 from reviewcrawl.extract.jsonld import first_text, types_of
 from reviewcrawl.parsing.authors import normalize_author
 
-__all__ = ["ORG_TYPES", "byline_candidates", "byline_in_text", "person_names"]
+__all__ = ["ORG_TYPES", "byline_candidates", "byline_in_segments", "byline_in_text", "person_names"]
 
 ORG_TYPES = frozenset(
     {"Organization", "NewsMediaOrganization", "Corporation", "WebSite", "LocalBusiness", "Brand",
@@ -25,7 +25,7 @@ ORG_TYPES = frozenset(
 )  # fmt: skip
 AUTHOR_MARKER_RE = re.compile(
     r"(?:^|[\s_-])(?:by|byline|by-line|bylines|author|authors|author-name|authorname|post-author|entry-author|"
-    r"article-author|p-author|writer|creator|autor|autoren|verfasser|auteur|autore|credits?)(?:$|[\s_-])|"
+    r"article-author|p-author|writer|creator|autor|autoren|verfasser|auteur|autore)(?:$|[\s_-])|"
     r"author(?:name|text|link|info)?\b|byline",
     re.IGNORECASE,
 )
@@ -48,21 +48,30 @@ BY_LINE_RE = re.compile(
 )
 
 
-def person_names(value: Any) -> tuple[list[str], bool]:
-    """Names of Person authors; the flag says an author was given but is an organisation."""
+def person_names(value: Any, ids: dict[str, dict[str, Any]] | None = None) -> tuple[list[str], bool, bool]:
+    """Names of Person authors, whether an author was given but is an organisation, and whether
+    every name comes from a node typed Person (a personal site's name may be its author's).
+
+    ``ids`` resolves references ({"@id": ...}) to the graph's nodes, as Yoast's @graph writes them.
+    """
     names: list[str] = []
     org = False
+    typed = True
     for v in value if isinstance(value, list) else [value]:
+        if isinstance(v, dict) and ids and "@id" in v and ("@type" not in v or "name" not in v):
+            v = ids.get(v["@id"], v) | {k: x for k, x in v.items() if k != "@id"}
         if isinstance(v, dict):
             if types_of(v) & ORG_TYPES:
                 org = True
                 continue
+            typed = typed and "Person" in types_of(v)
             name = first_text(v.get("name"))
         else:
+            typed = False
             name = first_text(v)
         if name and not name.startswith(("http://", "https://", "/")):
             names.append(name)
-    return names, org
+    return names, org, typed and bool(names)
 
 
 def _other_content(el: etree._Element, stop: etree._Element | None) -> bool:
@@ -119,6 +128,18 @@ def byline_candidates(
     return [(text, el) for _, _, text, el in ranked]
 
 
+SEGMENT_SPLIT_RE = re.compile(r"\s*[|•·]\s*|\s{2,}|\n")
+
+
+def byline_in_segments(text: str) -> str | None:
+    """A "By Jane Doe" segment of a meta line: "yas! | By Cara Stiles | April 13, 2020"."""
+    for segment in SEGMENT_SPLIT_RE.split(text):
+        m = BY_LINE_RE.match(segment.strip())
+        if m:
+            return normalize_author(m.group("name"))
+    return None
+
+
 def byline_in_text(heading: etree._Element | None) -> str | None:
     """A "By Jane Doe" line just around the heading, where no element is marked as a byline."""
     area = heading.getparent() if heading is not None else None
@@ -130,11 +151,11 @@ def byline_in_text(heading: etree._Element | None) -> str | None:
             if el is heading or not isinstance(el.tag, str) or el.tag in ("script", "style"):
                 continue
             text = _text(el)
-            if 4 < len(text) < 100:
+            if 4 < len(text) < 200:
                 checked += 1
-                m = BY_LINE_RE.match(text)
-                if m:
-                    return normalize_author(m.group("name"))
+                name = byline_in_segments(text)
+                if name:
+                    return name
             if checked > 40:
                 break
         if len(_text(area)) > 1500:

@@ -18,7 +18,9 @@ from lxml import etree
 
 __all__ = ["SEPARATORS_RE", "choose_title", "heading_text", "strip_site_name"]
 
-SEPARATORS_RE = re.compile(r"\s+[|–—·•»«:/-]{1,2}\s+|\s*[|•·»«]\s*|\s+::\s+")
+SEPARATORS_RE = re.compile(r"\s+[|–—·•»«›‹:/~-]{1,2}\s+|\s*[|•·»«›‹]\s*|\s+::\s+")
+DOMAIN_RE = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.IGNORECASE)
+GENERIC_PARTS = frozenset({"blog archive", "home", "startseite", "news", "blog", "homepage", "accueil", "inicio"})
 WORD_RE = re.compile(r"\w+")
 # parts of a heading that are not the title: kickers above it, labels beside it
 KICKER_RE = re.compile(
@@ -93,7 +95,7 @@ def _is_site_name(part: str, site_names: set[str]) -> bool:
     folded = part.strip().casefold()
     if not folded:
         return True
-    if folded in site_names:
+    if folded in site_names or folded in GENERIC_PARTS or DOMAIN_RE.match(folded):
         return True
     compact = re.sub(r"\W+", "", folded)
     for name in site_names:
@@ -145,6 +147,11 @@ def choose_title(
         text = heading_text(h)
         if 2 <= len(text) <= 300 and not _is_site_name(text, site_names):
             candidates.append(text)
+            # a heading in parts (a kicker span, then the title span): each part may be the title
+            parts = [" ".join("".join(c.itertext()).split()) for c in h if isinstance(c.tag, str)]
+            parts = [p for p in parts if len(p) >= 8 and p != text]
+            if len(parts) >= 2:
+                candidates.extend(parts)
     texts = [t for t, _ in declared]
     if candidates:
         scored = [(max((_similarity(c, d) for d in texts), default=0.0), -i, c) for i, c in enumerate(candidates)]

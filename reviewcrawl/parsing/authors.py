@@ -19,11 +19,39 @@ import re
 __all__ = ["GENERIC_AUTHORS", "normalize_author", "split_authors"]
 
 BY_PREFIX_RE = re.compile(
-    r"^(?:(?:posted|written|reviewed|published|words|review|text|story|photos?)\s+(?:by|from)\b"
-    r"|by\b|from\b|von\b|par\b|por\b|door\b|di\b|de\b|av\b|af\b|autor(?:in)?\s*:|author\s*:|"
+    r"^(?:[~•·|–—-]\s*)?(?:(?:posted|written|reviewed|published|words|review|text|story|photos?)\s+(?:by|from)\b"
+    r"|(?:veröffentlicht|geschrieben|verfasst|erstellt|beitrag|artikel|ein\s+beitrag)\s+von\b\s*:?"
+    r"|(?:publié|écrit|rédigé)\s+par\b|(?:escrito|publicado)\s+por\b|(?:scritto|pubblicato)\s+da\b"
+    r"|(?:geschreven|geplaatst)\s+door\b|interview\b|投稿者|文\s*[●:：]?"
+    r"|by\b|from\b|von\b|par\b|por\b|door\b|di\b|de\b|av\b|af\b|autor(?:in|/in)?\s*:?|author\s*:?|"
     r"reviewer\s*:|critic\s*:|auteur\s*:|posted\s+in\b)[\s:]*",
     re.IGNORECASE,
 )
+# a leading date before the name: "January 17, Kori Schulman"
+LEAD_DATE_RE = re.compile(r"^\w+\s+\d{1,2},?\s+(?=[A-Z])")
+# social links and sharing buttons glued to a byline: "Rebecca Hersher Twitter"
+SOCIAL_TAIL_RE = re.compile(
+    r"\s+(?:twitter|facebook|instagram|linkedin|e-?mail|tweet|pin|share|follow|rss|xing)\b.*$"
+    r"|\s+(?:am\s+|on\s+)?(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|montag|dienstag|mittwoch|"
+    r"donnerstag|freitag|samstag|sonntag|lundi|mardi|mercredi|jeudi|vendredi|samedi|dimanche)\b.*$"
+    r"|\s+/\s*.*$|\s*\(.*$|,?\s+in\s+[A-Z].*$",
+    re.IGNORECASE,
+)
+# words of organisations, not people: "ZooRoyal Petcare GmbH", "Deutsches Rotes Kreuz"
+ORG_WORD_RE = re.compile(
+    r"\b(?:gmbh|ag|eg|kg|inc|llc|ltd|plc|corp|e\.\s?v|verlag|ministerium|institut|institute|genossenschaft|"
+    r"verband|association|foundation|stiftung|university|universität|redaktion|redacción|redação|rédaction|"
+    r"redazione|redactie|newsroom|kreuz|media\s+group|press|presse|news|magazin|magazine|team)\b\.?",
+    re.IGNORECASE,
+)
+# credits that sit where bylines do: photos, images, sources
+CREDIT_RE = re.compile(
+    r"^(?:photo|photos|foto|fotos|image|images|bild|bilder|credit|credits|quelle|source|getty|фото|illustration)\b",
+    re.IGNORECASE,
+)
+PARTICLES = frozenset(
+    {"von", "van", "de", "der", "den", "da", "di", "du", "del", "della", "des", "la", "le", "y", "bin", "al", "el", "zu", "ten", "ter"}
+)  # fmt: skip
 # what follows a name in a byline: a date, a role, a publication
 TAIL_RE = re.compile(
     r"\s*(?:[|•·–—]\s*|\s-\s|,?\s+(?:on|am|le|el|il|op)\s+(?=\w*\s*\d)|,?\s+(?:posted|published|updated)\b"
@@ -50,16 +78,21 @@ GENERIC_AUTHORS = frozenset(
         "team", "webmaster", "anonymous", "unknown", "redaktion", "la rédaction", "redacción",
         "redazione", "redactie", "author", "user", "wordpress", "root", "null", "none",
         "contributor", "contributors", "news desk", "newsroom", "wire", "reuters", "ap",
-        "associated press", "afp", "dpa",
+        "associated press", "afp", "dpa", "posted", "posted on", "published", "publisher", "super user",
+        "anónimo", "anonym", "anonyme", "red", "red.", "collectif", "written", "autor", "auteur",
     }
 )  # fmt: skip
 
 
 def _clean_one(name: str) -> str | None:
     name = EMAIL_RE.sub("", URL_RE.sub("", name))
-    name = " ".join(name.replace("\xa0", " ").split()).strip(" ,;:|-–—•·\"'()[]")
+    name = " ".join(name.replace("\xa0", " ").split()).strip(" ,;:|-–—•·~\"'()[]")
+    if CREDIT_RE.match(name):
+        return None
     name = BY_PREFIX_RE.sub("", name).strip()
+    name = LEAD_DATE_RE.sub("", name)
     name = TAIL_RE.sub("", name).strip()
+    name = SOCIAL_TAIL_RE.sub("", name).strip()
     m = ROLE_RE.search(name)
     # "Jane Doe, Critic" or "Jane Doe Senior Film Critic" name a role; "Ana Critic" may be a surname
     if m and (m.start() == 0 or m.group().lstrip().startswith(",") or len(m.group().split()) >= 2):
@@ -74,6 +107,12 @@ def _clean_one(name: str) -> str | None:
         return None
     if not any(c.isalpha() for c in name):
         return None
+    if ORG_WORD_RE.search(name) or name.casefold() in GENERIC_AUTHORS:
+        return None
+    # "Schritt-für-Schritt Anleitung", "flappy bird": several words, not all capitalised, are no name
+    if len(words) > 1 and any(w[0].isalpha() and w[0].islower() and w not in PARTICLES for w in words):
+        if not all(w.islower() for w in words) or len(words) > 2:
+            return None
     if name.isupper() and len(name) > 3:
         name = name.title()
     return name

@@ -254,7 +254,7 @@ def parse_date(
 
 SEARCH_RE = re.compile(
     r"(?<![\d.])(?:(?:19|20)\d{2}-[01]?\d-[0-3]?\d(?:T[\d:.]+(?:Z|[+-]\d{2}:?\d{2})?)?"
-    r"|[0-3]?\d[./][01]?\d[./](?:19|20)?\d{2}"
+    r"|[0-3]?\d(?P<sep>[./])[01]?\d(?P=sep)(?:19|20)\d{2}"
     rf"|(?:{_MONTH_RE})\.?\s+[0-3]?\d(?:st|nd|rd|th)?,?\s+(?:19|20)\d{{2}}"
     rf"|[0-3]?\d(?:st|nd|rd|th|er|º)?\.?\s+(?:de\s+)?(?:{_MONTH_RE})\.?,?\s+(?:de\s+)?(?:19|20)\d{{2}})(?![\d])",
     re.IGNORECASE,
@@ -276,6 +276,8 @@ def search_date(
     >>> search_date("Veröffentlicht am 8. November 2021 von Anna").isoformat()
     '2021-11-08'
     >>> search_date("Open 24/7, 10.5 km away") is None
+    True
+    >>> search_date("a stellar 8.8/10 rating, 9/10 for the score") is None   # ratings, not dates
     True
     """
     if not text or not HAS_DIGIT.search(text):
