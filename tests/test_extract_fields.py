@@ -1,0 +1,185 @@
+"""Title, author and date cascades on page snippets modelled on real templates.
+
+Each row is a small page in the shape a real CMS writes it (WordPress themes, Yoast's schema
+graph, news templates, Blogger), with the field the extractor must read from it, or None where
+the honest answer is "not stated".
+"""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from reviewcrawl.extract import extract_review
+
+
+def page(head: str = "", body: str = "", lang: str = "en") -> str:
+    return f"<!DOCTYPE html><html lang='{lang}'><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+
+
+PARA = "<p>" + "The film moves with a dancer's grace and a killer's economy, and it rarely stops. " * 4 + "</p>"
+YOAST_GRAPH = json.dumps(
+    {
+        "@context": "https://schema.org",
+        "@graph": [
+            {"@type": "Article", "@id": "https://blog.example/p/#article", "headline": "Ballerina, reviewed",
+             "author": {"@id": "https://blog.example/#/schema/person/9f2"}, "datePublished": "2025-06-07T09:00:00+00:00"},
+            {"@type": "Person", "@id": "https://blog.example/#/schema/person/9f2", "name": "Preston Moline"},
+            {"@type": "Organization", "@id": "https://blog.example/#org", "name": "Moline Reviews"},
+        ],
+    }
+)  # fmt: skip
+
+TITLES = [
+    pytest.param(
+        page("<meta property='og:title' content='Ballerina Review: John Wick Spin-Off Dances Hard | Reel Verdict'>"
+             "<meta property='og:site_name' content='Reel Verdict'>",
+             "<article><h1 class='entry-title'>Ballerina review: the John Wick spin-off dances hard</h1>" + PARA
+             + "</article>"),
+        "Ballerina review: the John Wick spin-off dances hard",
+        id="visible-h1-confirmed-by-seo-title",
+    ),
+    pytest.param(
+        page("<title>Four Stars for Ballerina – Preston Moline</title>"
+             "<meta property='og:site_name' content='Preston Moline'>",
+             "<header class='site-header'><h1 class='site-title'><a href='/'>Preston Moline</a></h1></header>"
+             "<article>" + PARA + "</article>"),
+        "Four Stars for Ballerina",
+        id="site-logo-h1-skipped-site-name-cut",
+    ),
+    pytest.param(
+        page("<title>Lockdown: cinemas close again › kinoblog.example</title>"),
+        "Lockdown: cinemas close again",
+        id="domain-part-of-title-cut",
+    ),
+    pytest.param(
+        page("<meta property='og:title' content='Sinners is the best horror film of the year'>",
+             "<article><h1><span class='kicker'>Film review</span> <span>Sinners is the best horror film of the year"
+             "</span></h1>" + PARA + "</article>"),
+        "Sinners is the best horror film of the year",
+        id="kicker-inside-h1-dropped",
+    ),
+    pytest.param(
+        page("<title>Good article title (video) | TechCrunch</title>"
+             "<meta property='og:title' content='Good article title | TechCrunch'>"),
+        "Good article title",
+        id="shared-suffix-is-the-site",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("html", "expected"), TITLES)
+def test_title(html: str, expected: str | None) -> None:
+    assert extract_review(html, "https://blog.example/2025/ballerina/").title == expected
+
+
+AUTHORS = [
+    pytest.param(
+        page(f"<script type='application/ld+json'>{YOAST_GRAPH}</script>", "<article><h1>Ballerina</h1>" + PARA
+             + "</article>"),
+        "Preston Moline",
+        id="yoast-graph-author-by-id",
+    ),
+    pytest.param(
+        page("", "<article><h1>Ballerina</h1><div class='entry-meta'><span class='byline'>By "
+             "<a rel='author' href='/author/jane/'>Jane Doe</a></span></div>" + PARA + "</article>"
+             "<aside class='sidebar'><div class='widget'><span class='byline'>By Other Writer</span></div></aside>"),
+        "Jane Doe",
+        id="byline-in-article-not-sidebar",
+    ),
+    pytest.param(
+        page("", "<article><footer class='entry-footer'><div class='posted-by'><span class='byline'>By "
+             "<a href='/author/hp/' rel='author'>@headphonesthoughts</a></span></div></footer>" + PARA + "</article>"),
+        "headphonesthoughts",
+        id="wordpress-article-footer-byline",
+    ),
+    pytest.param(
+        page("", "<article><h1>Ballerina</h1><p>Directed by Len Wiseman and starring Ana de Armas.</p>" + PARA
+             + "</article>"),
+        None,
+        id="director-is-no-reviewer",
+    ),
+    pytest.param(
+        page("", "<article><h1>Woman follows a stranger</h1><div class='article_meta_info'>yas! | By Cara Stiles | "
+             "April 13, 2020</div>" + PARA + "</article>"),
+        "Cara Stiles",
+        id="by-segment-of-a-meta-line",
+    ),
+    pytest.param(
+        page("<meta name='author' content='Deutsches Weininstitut GmbH'>", "<article><h1>Riesling</h1>" + PARA
+             + "</article>"),
+        None,
+        id="company-is-no-reviewer",
+    ),
+    pytest.param(
+        page("", "<article><h1>Harbour</h1><figure><figcaption class='author'>Photo: Getty Images</figcaption>"
+             "</figure>" + PARA + "</article>"),
+        None,
+        id="photo-credit-is-no-byline",
+    ),
+    pytest.param(
+        page("", "<article><h1>Dragkings</h1><p class='author'>Veröffentlicht von Chris Jung</p>" + PARA
+             + "</article>", lang="de"),
+        "Chris Jung",
+        id="german-posted-by-prefix",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("html", "expected"), AUTHORS)
+def test_author(html: str, expected: str | None) -> None:
+    assert extract_review(html, "https://blog.example/ballerina/").author == expected
+
+
+DATES = [
+    pytest.param(
+        page("", "<article><h1>Ballerina</h1><time class='entry-date published' datetime='2025-06-07T09:00:00+00:00'>"
+             "June 7, 2025</time>" + PARA + "</article>"),
+        "2025-06-07",
+        id="wordpress-time-element",
+    ),
+    pytest.param(
+        page("", "<article><h1>Gottesdienste</h1><div class='meta-date'>19.11.2021</div>" + PARA + "</article>",
+             lang="de"),
+        "2021-11-19",
+        id="dotted-date-day-first",
+    ),
+    pytest.param(
+        page("", "<article><h1>Stollen</h1><p class='entry-meta'>Veröffentlicht am 8. November 2021</p>" + PARA
+             + "</article>", lang="de"),
+        "2021-11-08",
+        id="german-month-name",
+    ),
+    pytest.param(
+        page("", "<div class='date-outer'><h2 class='date-header'><span>Samstag, 5. Oktober 2013</span></h2>"
+             "<div class='post'><h3 class='post-title'>Interview</h3>" + PARA + "</div></div>", lang="de"),
+        "2013-10-05",
+        id="blogger-date-header",
+    ),
+    pytest.param(
+        page("", "<article><h1>Ballerina</h1><p>A stellar 8.8/10 rating and 9/10 for the action.</p>" + PARA
+             + "</article>"),
+        None,
+        id="ratings-are-no-dates",
+    ),
+    pytest.param(
+        page("", "<article><h1>Ballerina</h1><span class='posted-on'>Posted on June 7, 2025</span>" + PARA
+             + "</article><section id='comments' class='comments'><ol class='comment-list'><li>"
+             "<time class='comment-date' datetime='2025-07-01T10:00:00Z'>July 1, 2025</time> Great review!</li></ol>"
+             "</section>"),
+        "2025-06-07",
+        id="byline-date-beats-comment-date",
+    ),
+    pytest.param(
+        page("", "<article><h1>Ballerina</h1>" + PARA + "</article>"),
+        None,
+        id="no-date-stated",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("html", "expected"), DATES)
+def test_date_published(html: str, expected: str | None) -> None:
+    got = extract_review(html, "https://blog.example/ballerina/").date_published
+    assert (got[:10] if got else None) == expected
