@@ -204,10 +204,14 @@ def _text_with_breaks(el: etree._Element) -> str:
     return "".join(parts)
 
 
+# a cheap screen before the full label search: a label word followed by a colon somewhere
+LABEL_SCREEN_RE = re.compile(r"[:：]")
+
+
 def rating_in_blocks(blocks: list[str]) -> tuple[Rating, str] | None:
     """The reviewer's rating stated in the body: a labelled rating line first, then a phrase."""
     for block in blocks:
-        if len(block) > 600:
+        if len(block) > 600 or not LABEL_SCREEN_RE.search(block):
             continue
         for m in RATING_LABEL_RE.finditer(block):
             after = block[m.end() : m.end() + 60].split("\n\n")[0]
@@ -217,6 +221,8 @@ def rating_in_blocks(blocks: list[str]) -> tuple[Rating, str] | None:
             if r:
                 return r, block
     for block in blocks:
+        if "/" not in block and "out of" not in block.lower():
+            continue
         m = RATING_PHRASE_RE.search(block)
         if m:
             r = parse_rating(m.group("r") or m.group("r2"))
