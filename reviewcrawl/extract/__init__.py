@@ -30,6 +30,7 @@ from reviewcrawl.extract.headline import choose_title, heading_text
 from reviewcrawl.extract.jsonld import first_text, jsonld_nodes, types_of
 from reviewcrawl.extract.meta import HeadMeta, microdata_nodes, read_head
 from reviewcrawl.extract.scan import PageScan, scan
+from reviewcrawl.extract.stars import find_star_ratings
 from reviewcrawl.parsing.authors import normalize_author
 from reviewcrawl.parsing.dates import ParsedDate, parse_date, search_date
 from reviewcrawl.parsing.rating import Rating, parse_rating, rating_from_values
@@ -500,7 +501,45 @@ def _rating(
     found = rating_in_blocks(page.blocks)
     if found:
         return found[0], "text"
-    return None, None
+    return _star_widget(page)
+
+
+STAR_MARKER_RE = re.compile(r"star|rating|score|bubble|grade|verdict")
+READERS_WIDGET_RE = re.compile(r"confirm|vote|voting|rate-?this|your|user|reader|visitor|average|aggregate|feedback")
+
+
+def _readers_widget(el: etree._Element) -> bool:
+    """A widget where readers vote ("rate this", "your rating"), not the reviewer's verdict."""
+    for node in [el, *list(el.iterancestors())[:3]]:
+        if READERS_WIDGET_RE.search(f"{node.get('class', '')} {node.get('id', '')}".lower()):
+            return True
+    return False
+
+
+OVERALL_RE = re.compile(r"overall|total|final|verdict|summary|gesamt|global|fazit", re.I)
+
+
+def _star_widget(page: _Page) -> tuple[Rating | None, str | None]:
+    """A star widget in the article (star images, star bars, icon rows, data-rating): used when
+    the article's widgets agree on one rating, or one of them is marked as the overall score."""
+    area = page.scope if page.scope is not None else page.container
+    if area is None or area.tag in ("body", "html"):
+        return None, None
+    # the widget search walks the article: only where the page's classes promise a widget
+    if not page.scan.data_rated and not any(STAR_MARKER_RE.search(m) for _, m in page.scan.hinted):
+        return None, None
+    if any(types_of(n) & {"Recipe", "Product", "AggregateRating"} or "aggregateRating" in n for n, _, _ in page.ld):
+        return None, None  # widgets on recipe and product pages are the readers' stars
+    widgets = [(r, el) for r, el in find_star_ratings(area) if _not_other_content(el) and not _readers_widget(el)]
+    if not widgets:
+        return None, None
+    values = {(r.value, r.best) for r, _ in widgets}
+    if len(values) == 1:
+        return widgets[0][0], "text"
+    overall = [r for r, el in widgets if OVERALL_RE.search(f"{el.get('class', '')} {el.get('id', '')}")]
+    if len({(r.value, r.best) for r in overall}) == 1:
+        return overall[0], "text"
+    return None, None  # several different scores (per dish, per chapter): none is the verdict
 
 
 def _aggregate(nodes: list[tuple[dict[str, Any], dict[str, Any] | None, str | None]]) -> dict[str, Any] | None:
