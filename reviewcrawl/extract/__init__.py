@@ -30,7 +30,7 @@ from reviewcrawl.extract.headline import choose_title, heading_text
 from reviewcrawl.extract.jsonld import first_text, jsonld_nodes, types_of
 from reviewcrawl.extract.meta import HeadMeta, microdata_nodes, read_head
 from reviewcrawl.extract.scan import PageScan, scan
-from reviewcrawl.extract.stars import find_star_ratings
+from reviewcrawl.extract.stars import rating_from_element
 from reviewcrawl.parsing.authors import normalize_author
 from reviewcrawl.parsing.dates import ParsedDate, parse_date, search_date
 from reviewcrawl.parsing.rating import Rating, parse_rating, rating_from_values
@@ -510,7 +510,8 @@ READERS_WIDGET_RE = re.compile(r"confirm|vote|voting|rate-?this|your|user|reader
 
 def _readers_widget(el: etree._Element) -> bool:
     """A widget where readers vote ("rate this", "your rating"), not the reviewer's verdict."""
-    for node in [el, *list(el.iterancestors())[:3]]:
+    inside = [n for i, n in zip(range(30), el.iterdescendants()) if isinstance(n.tag, str)]
+    for node in [el, *list(el.iterancestors())[:3], *inside]:
         if READERS_WIDGET_RE.search(f"{node.get('class', '')} {node.get('id', '')}".lower()):
             return True
     return False
@@ -525,12 +526,19 @@ def _star_widget(page: _Page) -> tuple[Rating | None, str | None]:
     area = page.scope if page.scope is not None else page.container
     if area is None or area.tag in ("body", "html"):
         return None, None
-    # the widget search walks the article: only where the page's classes promise a widget
-    if not page.scan.data_rated and not any(STAR_MARKER_RE.search(m) for _, m in page.scan.hinted):
-        return None, None
-    if any(types_of(n) & {"Recipe", "Product", "AggregateRating"} or "aggregateRating" in n for n, _, _ in page.ld):
+    if any(
+        types_of(n) & {"Recipe", "Product", "AggregateRating"} or "aggregateRating" in n for n, _, _ in page.ld
+    ) or any(re.search(r"Recipe|Product", el.get("itemtype") or "") for el in page.scan.item_roots):
         return None, None  # widgets on recipe and product pages are the readers' stars
-    widgets = [(r, el) for r, el in find_star_ratings(area) if _not_other_content(el) and not _readers_widget(el)]
+    # widgets are the article's elements whose class says star/rating, or that carry data-rating
+    marked = [el for el, m in page.scan.hinted if STAR_MARKER_RE.search(m)] + page.scan.data_rated
+    widgets = []
+    for el in marked:
+        if len(widgets) >= 20 or not any(a is area for a in el.iterancestors()):
+            continue
+        r = rating_from_element(el)
+        if r is not None and _not_other_content(el) and not _readers_widget(el):
+            widgets.append((r, el))
     if not widgets:
         return None, None
     values = {(r.value, r.best) for r, _ in widgets}

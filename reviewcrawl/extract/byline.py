@@ -128,6 +128,10 @@ def byline_candidates(
     return [(text, el) for _, _, text, el in ranked]
 
 
+# an element whose own text opens a byline ("By ", "Von ", "yas! | By ")
+BY_START_RE = re.compile(
+    r"(?:.{0,40}[|•·]\s*)?(?i:by|von|par|por|door|di|av|af|written|posted|reviewed|words|text|autor|author)\b"
+)
 SEGMENT_SPLIT_RE = re.compile(r"\s*[|•·]\s*|\s{2,}|\n")
 
 
@@ -149,6 +153,9 @@ def byline_in_text(heading: etree._Element | None) -> str | None:
         checked = 0
         for el in area.iter():
             if el is heading or not isinstance(el.tag, str) or el.tag in ("script", "style"):
+                continue
+            own = (el.text or "").strip()
+            if not (BY_START_RE.match(own) or (not own and len(el) and "|" in (el[0].tail or ""))):
                 continue
             text = _text(el)
             if 4 < len(text) < 200:
