@@ -142,7 +142,9 @@ class _Page:
             self._scoped = True
             container, heading = self.container, self.heading
             if heading is not None and container is not None:
-                ancestors = {id(a) for a in heading.iterancestors()}
+                # the list keeps the proxies alive: lxml reuses a live proxy, so ids stay unique
+                heading_ancestors = list(heading.iterancestors())
+                ancestors = {id(a) for a in heading_ancestors}
                 for a in [container, *container.iterancestors()]:
                     if id(a) in ancestors or a is heading:
                         self._scope = a if a.tag not in ("body", "html") else None
