@@ -24,7 +24,7 @@ HINT_RE = re.compile(
 )  # matched against the lower-cased marker: IGNORECASE makes this search ~10x slower
 # class/id strings repeat within a page and across a site's pages: the screen runs once per string
 _HINT_CACHE: dict[str, bool] = {}
-_SCAN_TAGS = frozenset({"meta", "link", "title", "script", "h1", "h2", "time", "article", "main", "abbr"})
+_SCAN_TAGS = frozenset({"meta", "link", "title", "script", "h1", "time", "article", "main"})
 
 
 @dataclass
@@ -36,7 +36,6 @@ class PageScan:
     titles: list[etree._Element] = field(default_factory=list)
     ld_scripts: list[etree._Element] = field(default_factory=list)
     h1s: list[etree._Element] = field(default_factory=list)
-    h2s: list[etree._Element] = field(default_factory=list)
     times: list[etree._Element] = field(default_factory=list)
     articles: list[etree._Element] = field(default_factory=list)
     mains: list[etree._Element] = field(default_factory=list)
@@ -52,7 +51,6 @@ class PageScan:
     data_rated: list[etree._Element] = field(default_factory=list)
     #: document position of every element in a bucket above (for "nearest to the heading")
     order: dict[etree._Element, int] = field(default_factory=dict)
-    count: int = 0
 
 
 def scan(root: etree._Element) -> PageScan:
@@ -79,9 +77,6 @@ def scan(root: etree._Element) -> PageScan:
                 continue
             elif tag == "h1":
                 s.h1s.append(el)
-                order[el] = n
-            elif tag == "h2":
-                s.h2s.append(el)
                 order[el] = n
             elif tag == "time":
                 s.times.append(el)
@@ -124,5 +119,4 @@ def scan(root: etree._Element) -> PageScan:
             s.item_roots.append(el)
         if rated:
             s.data_rated.append(el)
-    s.count = n
     return s
