@@ -124,6 +124,23 @@ AUTHORS = [
         "Chris Jung",
         id="german-posted-by-prefix",
     ),
+    pytest.param(
+        page("<script type='application/ld+json'>" + YOAST_GRAPH.replace('"Person"', '["Person", "Organization"]')
+             + "</script>", "<article><h1>Ballerina</h1>" + PARA + "</article>"),
+        "Preston Moline",
+        id="yoast-personal-site-person-and-organization",
+    ),
+    pytest.param(
+        page("<script type='application/ld+json'>" + YOAST_GRAPH.replace("Preston Moline", "Redaktion")
+             + "</script>", "<article><h1>Ballerina</h1>" + PARA + "</article>", lang="de"),
+        "Redaktion",
+        id="newsroom-named-in-the-author-field",
+    ),
+    pytest.param(
+        page("", "<article><h1>Ballerina</h1><div class='author'>Redaktion</div>" + PARA + "</article>", lang="de"),
+        None,
+        id="newsroom-in-the-text-is-no-name",
+    ),
 ]  # fmt: skip
 
 

@@ -49,3 +49,41 @@ def test_normalize_author(raw: str | list[str], expected: str) -> None:
 @pytest.mark.parametrize("raw", NOT_AUTHORS)
 def test_not_an_author(raw: str) -> None:
     assert normalize_author(raw) is None
+
+
+# what an author field (schema.org author, <meta name="author">) says: a newsroom named there is
+# the page's own answer; a company, an institution or a CMS placeholder is not
+DECLARED = [
+    ("Redaktion", "Redaktion"),
+    ("BWW News Desk", "BWW News Desk"),
+    ("Presse Augsburg", "Presse Augsburg"),
+    ("Redacción Diario Pagina Siete", "Redacción Diario Pagina Siete"),
+    ("Mobasir hassan", "Mobasir hassan"),
+    ("Joy the Baker", "Joy the Baker"),
+    ("Jane Doe", "Jane Doe"),
+]
+NOT_DECLARED_AUTHORS = [
+    "admin",
+    "Unknown",
+    "publisher",
+    "ZooRoyal Petcare GmbH",
+    "Deutsches Rotes Kreuz e.V.",
+    "Bundesministerium für Wirtschaft und Klimaschutz",
+    "Schweizer Milchproduzenten SMP Genossenschaft",
+    "deinen Hochzeitsbloggern",
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), DECLARED)
+def test_declared_author(raw: str, expected: str) -> None:
+    assert normalize_author(raw, declared=True) == expected
+
+
+@pytest.mark.parametrize("raw", NOT_DECLARED_AUTHORS)
+def test_declared_field_naming_no_reviewer(raw: str) -> None:
+    assert normalize_author(raw, declared=True) is None
+
+
+@pytest.mark.parametrize("raw", ["Redaktion", "BWW News Desk", "Mobasir hassan", "Deutsches Rotes Kreuz e.V."])
+def test_text_on_the_page_must_look_like_a_person(raw: str) -> None:
+    assert normalize_author(raw) is None

@@ -307,17 +307,17 @@ def _author(
     nodes += [(n, "jsonld") for n in _article_nodes(page.ld) if n is not main]
     for node, signal in nodes:
         if node and node.get("author") is not None:
-            names, org, typed = person_names(node.get("author"), ids)
-            name = normalize_author(names) if typed else ok(normalize_author(names))
+            names, orgs, typed = person_names(node.get("author"), ids)
+            name = normalize_author(names, declared=True) if typed else ok(normalize_author(names, declared=True))
             if name:
                 return name, signal
-            if org and node is review:
+            if orgs and node is review:
                 return None, None  # the review says it is by an organisation: no reviewer named
     found = page.head.get(
         "author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author", "parsely-author"
     )
     if found and not found[1].startswith(("http://", "https://", "/")):
-        name = ok(normalize_author(found[1]))
+        name = ok(normalize_author(found[1], declared=True))
         if name:
             return name, "meta"
     elements = [el for el in page.scan.itemprops if el.get("itemprop") == "author"]

@@ -48,21 +48,23 @@ BY_LINE_RE = re.compile(
 )
 
 
-def person_names(value: Any, ids: dict[str, dict[str, Any]] | None = None) -> tuple[list[str], bool, bool]:
-    """Names of Person authors, whether an author was given but is an organisation, and whether
-    every name comes from a node typed Person (a personal site's name may be its author's).
+def person_names(value: Any, ids: dict[str, dict[str, Any]] | None = None) -> tuple[list[str], list[str], bool]:
+    """Names of Person authors, names of the organisations given as authors, and whether every
+    person's name comes from a node typed Person (a personal site's name may be its author's).
 
     ``ids`` resolves references ({"@id": ...}) to the graph's nodes, as Yoast's @graph writes them.
     """
     names: list[str] = []
-    org = False
+    orgs: list[str] = []
     typed = True
     for v in value if isinstance(value, list) else [value]:
         if isinstance(v, dict) and ids and "@id" in v and ("@type" not in v or "name" not in v):
             v = ids.get(v["@id"], v) | {k: x for k, x in v.items() if k != "@id"}
         if isinstance(v, dict):
-            if types_of(v) & ORG_TYPES:
-                org = True
+            if types_of(v) & ORG_TYPES and "Person" not in types_of(v):  # Yoast: ["Person", "Organization"]
+                name = first_text(v.get("name"))
+                if name:
+                    orgs.append(name)
                 continue
             typed = typed and "Person" in types_of(v)
             name = first_text(v.get("name"))
@@ -71,7 +73,7 @@ def person_names(value: Any, ids: dict[str, dict[str, Any]] | None = None) -> tu
             name = first_text(v)
         if name and not name.startswith(("http://", "https://", "/")):
             names.append(name)
-    return names, org, typed and bool(names)
+    return names, orgs, typed and bool(names)
 
 
 def _other_content(el: etree._Element, stop: etree._Element | None) -> bool:

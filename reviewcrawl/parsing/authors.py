@@ -37,11 +37,19 @@ SOCIAL_TAIL_RE = re.compile(
     r"|\s+/\s*.*$|\s*\(.*$|,?\s+in\s+[A-Z].*$",
     re.IGNORECASE,
 )
-# words of organisations, not people: "ZooRoyal Petcare GmbH", "Deutsches Rotes Kreuz"
-ORG_WORD_RE = re.compile(
-    r"\b(?:gmbh|ag|eg|kg|inc|llc|ltd|plc|corp|e\.\s?v|verlag|ministerium|institut|institute|genossenschaft|"
-    r"verband|association|foundation|stiftung|university|universität|redaktion|redacción|redação|rédaction|"
-    r"redazione|redactie|newsroom|kreuz|media\s+group|press|presse|news|magazin|magazine|team)\b\.?",
+# organisations, never a reviewer even where an author field names one: "ZooRoyal Petcare GmbH",
+# "Deutsches Rotes Kreuz", "Bundesministerium für Wirtschaft"
+INSTITUTION_RE = re.compile(
+    r"\b(?:gmbh|ag|eg|kg|inc|llc|ltd|plc|corp|e\.\s?v|s\.a|sarl|genossenschaft|verlag|ministerium|institut|"
+    r"institute|verband|association|foundation|stiftung|university|universität|kreuz|media\s+group)\b\.?"
+    r"|\be\.v\.|\w+ministerium\b",
+    re.IGNORECASE,
+)
+# a newsroom: the page's own answer where an author field names it ("Redaktion", "BWW News Desk"),
+# never a name read off the page's text
+NEWSROOM_RE = re.compile(
+    r"\b(?:redaktion|redacción|redação|rédaction|redazione|redactie|newsroom|press|presse|news|magazin|"
+    r"magazine|team)\b",
     re.IGNORECASE,
 )
 # credits that sit where bylines do: photos, images, sources
@@ -68,7 +76,7 @@ ROLE_RE = re.compile(
     r"(?:[\s-]+(?:at|for|of|in)[\s-]+large|\s+(?:at|for|of)\s+.*)?\s*$",
     re.IGNORECASE,
 )
-SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b|\ben\b)\s*", re.IGNORECASE)
+SPLIT_RE = re.compile(r"\s*(?:,|;|&|\band\b|\bund\b|\bet\b|\by\b|\be\b(?!\.)|\ben\b)\s*", re.IGNORECASE)
 EMAIL_RE = re.compile(r"\S+@\S+\.\w+")
 URL_RE = re.compile(r"https?://\S+|www\.\S+")
 GENERIC_AUTHORS = frozenset(
@@ -84,7 +92,15 @@ GENERIC_AUTHORS = frozenset(
 )  # fmt: skip
 
 
-def _clean_one(name: str) -> str | None:
+# what a CMS writes into an author field when nobody is named
+PLACEHOLDER_AUTHORS = frozenset(
+    {"admin", "administrator", "webmaster", "anonymous", "unknown", "author", "user", "wordpress", "root",
+     "null", "none", "undefined", "super user", "guest", "anónimo", "anonym", "anonyme", "posted", "published",
+     "written", "autor", "auteur", "publisher"}
+)  # fmt: skip
+
+
+def _clean_one(name: str, declared: bool = False) -> str | None:
     name = EMAIL_RE.sub("", URL_RE.sub("", name))
     name = " ".join(name.replace("\xa0", " ").split()).strip(" ,;:|-–—•·~\"'()[]")
     if CREDIT_RE.match(name):
@@ -100,17 +116,21 @@ def _clean_one(name: str) -> str | None:
     name = name.strip(" ,;:|-–—")
     if name.startswith("@") and " " not in name:
         name = name[1:]
-    if not name or name.casefold() in GENERIC_AUTHORS:
+    if not name or name.casefold() in (PLACEHOLDER_AUTHORS if declared else GENERIC_AUTHORS):
         return None
     words = name.split()
     if len(words) > 5 or len(name) > 60 or sum(c.isdigit() for c in name) > 2:
         return None
     if not any(c.isalpha() for c in name):
         return None
-    if ORG_WORD_RE.search(name) or name.casefold() in GENERIC_AUTHORS:
+    if INSTITUTION_RE.search(name) or (
+        not declared and (NEWSROOM_RE.search(name) or name.casefold() in GENERIC_AUTHORS)
+    ):
         return None
     # "Schritt-für-Schritt Anleitung", "flappy bird": several words, not all capitalised, are no name
-    if len(words) > 1 and any(w[0].isalpha() and w[0].islower() and w not in PARTICLES for w in words):
+    # (an author field may spell a surname in lower case: "Mobasir hassan"; only its first word counts)
+    checked = words[:1] if declared else words
+    if len(words) > 1 and any(w[0].isalpha() and w[0].islower() and w not in PARTICLES for w in checked):
         if not all(w.islower() for w in words) or len(words) > 2:
             return None
     if name.isupper() and len(name) > 3:
@@ -118,28 +138,35 @@ def _clean_one(name: str) -> str | None:
     return name
 
 
-def split_authors(text: str) -> list[str]:
+def split_authors(text: str, declared: bool = False) -> list[str]:
     """Names in one byline: "Anna Müller und Jan Schmidt" -> two names."""
     text = " ".join(text.replace("\xa0", " ").split())
     text = BY_PREFIX_RE.sub("", text.strip())
     text = TAIL_RE.sub("", text)
+    if INSTITUTION_RE.search(text):  # "Bundesministerium für Wirtschaft und Klimaschutz" is no two people
+        return []
     parts = SPLIT_RE.split(text) if text.count(" ") < 12 else [text]
     out: list[str] = []
     for part in parts:
-        name = _clean_one(part)
+        name = _clean_one(part, declared)
         if name and name not in out:
             out.append(name)
     return out
 
 
-def normalize_author(text: str | list[str] | None) -> str | None:
-    """The reviewer(s) named by a byline, joined with ", "; None if it names nobody."""
+def normalize_author(text: str | list[str] | None, declared: bool = False) -> str | None:
+    """The reviewer(s) named by a byline, joined with ", "; None if it names nobody.
+
+    ``declared``: the text comes from a field that says it is the author (schema.org author,
+    <meta name=author>), so a newsroom or an organisation named there is the page's own answer
+    and is kept; only placeholders ("admin", "unknown") are dropped. Text found on the page
+    must look like a person's name."""
     if not text:
         return None
     items = text if isinstance(text, list) else [text]
     names: list[str] = []
     for item in items:
-        for name in split_authors(str(item)):
+        for name in split_authors(str(item), declared):
             if name.casefold() not in {n.casefold() for n in names}:
                 names.append(name)
     return ", ".join(names) if names else None
