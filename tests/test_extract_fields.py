@@ -141,6 +141,57 @@ AUTHORS = [
         None,
         id="newsroom-in-the-text-is-no-name",
     ),
+    pytest.param(
+        page("<meta name='author' value='Condé Nast'><meta name='copyright' value='Copyright (c) Condé Nast 2022'>",
+             "<article><header><h1>Lust for Youth</h1></header><div class='BylinesWrapper'><span>By</span> "
+             "<a href='/staff/larry-fitzmaurice/'>Larry Fitzmaurice</a></div>" + PARA + "</article>"),
+        "Larry Fitzmaurice",
+        id="copyright-holder-in-author-meta-is-the-publisher",
+    ),
+    pytest.param(
+        page("<meta name='twitter:label1' content='Written by'><meta name='twitter:data1' content='Ellyn Shook'>",
+             "<article><h1>Work in progress</h1>" + PARA + "</article>"),
+        "Ellyn Shook",
+        id="yoast-twitter-written-by-label",
+    ),
+    pytest.param(
+        page("<meta name='article:author' content='https://news.example/about/editors/jon-fingas/'>",
+             "<article><h1>Phones</h1><div class='meta'><a href='https://news.example/about/editors/jon-fingas/'>"
+             "Jon Fingas</a></div>" + PARA + "</article>"),
+        "Jon Fingas",
+        id="author-meta-is-a-profile-url-named-by-its-link",
+    ),
+    pytest.param(
+        page("", "<article><div><div><div><header><h1>Feminist compliments</h1></header></div></div>"
+             "<div><div><span>By </span><a href='/profile/teresa-newsome-1910837'>Teresa Newsome</a></div>"
+             "<time datetime='2016-12-02T18:28:24Z'>Dec. 2, 2016</time></div></div>" + PARA + "</article>"),
+        "Teresa Newsome",
+        id="by-label-in-its-own-span",
+    ),
+    pytest.param(
+        page("", "<article><div><div><div><div><div><header><h1>Aus der Region</h1></header></div></div></div></div>"
+             "</div><div class='entry-content'>" + PARA * 5 + "<p><em>Von <span itemscope "
+             "itemtype='http://schema.org/Person'>Cosima Künzel</span></em></p></div></article>", lang="de"),
+        "Cosima Künzel",
+        id="signature-line-closing-the-article",
+    ),
+    pytest.param(
+        page("", "<article><h1>Rally</h1><p class='byline'>December 15, 2016 3:33 PM ET Rebecca Hersher Twitter</p>"
+             + PARA + "</article>"),
+        "Rebecca Hersher",
+        id="date-and-time-before-the-name",
+    ),
+    pytest.param(
+        page("<meta name='author' content='Gillman, Steve'>", "<article><h1>Save money</h1>" + PARA + "</article>"),
+        "Steve Gillman",
+        id="surname-first-in-author-meta",
+    ),
+    pytest.param(
+        page("<script type='application/ld+json'>" + YOAST_GRAPH.replace("Preston Moline", "Jennifer") + "</script>",
+             "<article><h1>Ballerina</h1><p class='author'>By Jenn Segal</p>" + PARA + "</article>"),
+        "Jenn Segal",
+        id="first-name-in-schema-whole-name-in-byline",
+    ),
 ]  # fmt: skip
 
 

@@ -221,6 +221,9 @@ def _article_nodes(nodes: list[tuple[dict[str, Any], dict[str, Any] | None, str 
     return [n for n, _, key in nodes if types_of(n) & ARTICLE_TYPES and key not in ("review", "reviews", "comment")]
 
 
+COPYRIGHT_NOISE_RE = re.compile(r"copyright|\(c\)|©|\b(?:19|20)\d\d\b|[-–]|all rights reserved\.?", re.IGNORECASE)
+
+
 def _site_names(page: _Page, with_host: bool = False) -> set[str]:
     """Names the site goes by; with_host adds the host's labels (for titles, never for
     authors: a personal blog's handle is often its host name)."""
@@ -228,6 +231,12 @@ def _site_names(page: _Page, with_host: bool = False) -> set[str]:
     for key in ("og:site_name", "application-name", "twitter:site", "publisher", "dc.publisher"):
         for v in page.head.meta.get(key, ()):
             names.add(v.strip().lstrip("@").casefold())
+    for key in ("copyright", "dcterms.rightsholder", "rights"):  # "Copyright (c) Condé Nast 2022"
+        for v in page.head.meta.get(key, ()):
+            holder = COPYRIGHT_NOISE_RE.sub(" ", v)
+            holder = " ".join(holder.split()).strip(" .,")
+            if holder and len(holder) <= 60:
+                names.add(holder.casefold())
     for node, _, _ in page.ld:
         if types_of(node) & ORG_TYPES:
             name = first_text(node.get("name"))
@@ -301,7 +310,40 @@ def _author_filter(page: _Page) -> Any:
 def _author(
     page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | None, micro_main: dict[str, Any] | None
 ) -> tuple[str | None, str | None]:
+    """The author fields first; a visible byline where they name nobody, or only a first name or a
+    login ("Colleen" in the schema, "Colleen Christensen" under the heading)."""
     ok = _author_filter(page)
+    declared, signal = _declared_author(page, ok, review, main, micro_main)
+    if declared and not _weak_name(declared):
+        return declared, signal
+    if signal == "review-org":
+        return None, None  # the review says it is by an organisation: no reviewer named
+    visible = _visible_author(page, ok)
+    if declared and not (visible and _fuller_name(declared, visible)):
+        return declared, signal
+    return (visible, "text") if visible else (None, None)
+
+
+def _weak_name(name: str) -> bool:
+    return " " not in name
+
+
+def _fuller_name(weak: str, visible: str) -> bool:
+    """ "Colleen" -> "Colleen Christensen", "Jennifer" -> "Jenn Segal", "staysnatched" -> "Brandi
+    Crawford": a byline that names a whole person where the field had a first name or a login."""
+    if " " not in visible or "," in visible:
+        return False
+    login = weak.islower() or any(c in weak for c in "._0123456789")
+    return login or weak[:3].casefold() == visible[:3].casefold()
+
+
+def _declared_author(
+    page: _Page,
+    ok: Any,
+    review: dict[str, Any] | None,
+    main: dict[str, Any] | None,
+    micro_main: dict[str, Any] | None,
+) -> tuple[str | None, str | None]:
     ids = {n["@id"]: n for n, _, _ in page.ld if isinstance(n.get("@id"), str)}
     nodes = [(review, "jsonld"), (main, "jsonld"), (micro_main, "microdata")]
     nodes += [(n, "jsonld") for n in _article_nodes(page.ld) if n is not main]
@@ -312,7 +354,7 @@ def _author(
             if name:
                 return name, signal
             if orgs and node is review:
-                return None, None  # the review says it is by an organisation: no reviewer named
+                return None, "review-org"
     found = page.head.get(
         "author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author", "parsely-author"
     )
@@ -320,6 +362,39 @@ def _author(
         name = ok(normalize_author(found[1], declared=True))
         if name:
             return name, "meta"
+    # Yoast and Slack's unfurl labels: twitter:label1 "Written by", twitter:data1 "Jane Doe"
+    for i in "12":
+        label = page.head.get(f"twitter:label{i}")
+        data = page.head.get(f"twitter:data{i}")
+        if label and data and WRITTEN_BY_RE.match(label[1]):
+            name = ok(normalize_author(data[1], declared=True))
+            if name:
+                return name, "meta"
+    # article:author given as the author's page: the link to it names them ("Jon Fingas")
+    if found and found[1].startswith(("http://", "https://")):
+        name = _author_link_text(page, found[1])
+        if name:
+            return ok(name), "text"
+    return None, None
+
+
+WRITTEN_BY_RE = re.compile(r"^(?:written by|author|by|geschrieben von|verfasst von|von|écrit par|escrito por)\b", re.I)
+
+
+def _author_link_text(page: _Page, url: str) -> str | None:
+    path = urlsplit(url).path.rstrip("/")
+    if not path or path.count("/") < 1:
+        return None
+    for a in page.root.iter("a"):
+        href = a.get("href")
+        if href and href.rstrip("/").endswith(path) and len(a) <= 1:
+            name = normalize_author(" ".join("".join(a.itertext()).split()))
+            if name and " " in name:
+                return name
+    return None
+
+
+def _visible_author(page: _Page, ok: Any) -> str | None:
     elements = [el for el in page.scan.itemprops if el.get("itemprop") == "author"]
     elements += page.scan.rel_author
     elements += [el for el, marker in page.scan.hinted if AUTHOR_MARKER_RE.search(marker)]
@@ -329,18 +404,25 @@ def _author(
             text = names[0] if names else text
         name = ok(normalize_author(text))
         if name:
-            return name, "text"
+            return name
     meta_lines = [el for el, marker in page.scan.hinted if META_LINE_RE.search(marker)]
     for el in _nearest(page, meta_lines)[:6]:
         text = " ".join("".join(el.itertext()).split())
         if len(text) <= 200:
             name = ok(byline_in_segments(text))
             if name:
-                return name, "text"
+                return name
     name = ok(byline_in_text(page.heading))
     if name:
-        return name, "text"
-    return None, None
+        return name
+    # a line of its own opening or closing the article: "Von Cosima Künzel", "By Jane Doe"
+    blocks = page.blocks
+    for text in blocks[:3] + blocks[-3:] if len(blocks) > 6 else blocks:
+        if len(text) <= 80:
+            name = ok(byline_in_segments(text))
+            if name:
+                return name
+    return None
 
 
 def _not_other_content(el: etree._Element) -> bool:

@@ -41,9 +41,11 @@ OTHER_CONTENT_RE = re.compile(
 OTHER_CONTENT_TAGS = frozenset({"nav", "aside", "footer"})
 # a whole short line that is a byline: "By Jane Doe", "Von Anna Müller | 7. Juni 2025"; never
 # "directed by Len Wiseman" inside a sentence (the film's director, the book's author)
+_NAME = r"[A-ZÀ-ÖØ-Þ@][\w'’.@-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’.-]+|de|van|von|der|den|da|di|la|le|y)){0,4}"
 BY_LINE_RE = re.compile(
-    r"^(?i:by|von|par|por|door|di|av|af|written by|posted by|reviewed by|words by|text:|autor:|author:)\s+"
-    r"(?P<name>[A-ZÀ-ÖØ-Þ@][\w'’.@-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w'’.-]+|de|van|von|der|den|da|di|la|le|y)){0,4})"
+    r"^(?i:by|von|par|por|door|di|av|af|written by|posted by|reviewed by|words by|text:|autor:|author:|"
+    r"autoren:?|authors:?)\s+"
+    rf"(?P<name>{_NAME}(?:(?:\s*,\s*{_NAME})*\s*(?:&|\b(?:and|und|et|e|y|en)\b)\s*{_NAME})?)"
     r"\s*(?:$|[|•·,–—-]|\s(?i:on|am|le|el|il|op)\s|\s\d)",
 )
 
@@ -134,6 +136,7 @@ def byline_candidates(
 BY_START_RE = re.compile(
     r"(?:.{0,40}[|•·]\s*)?(?i:by|von|par|por|door|di|av|af|written|posted|reviewed|words|text|autor|author)\b"
 )
+BY_LABEL_RE = re.compile(r"^(?i:by|von|par|por|door|written by|posted by|reviewed by|words by)\s*:?$")
 SEGMENT_SPLIT_RE = re.compile(r"\s*[|•·]\s*|\s{2,}|\n")
 
 
@@ -149,7 +152,7 @@ def byline_in_segments(text: str) -> str | None:
 def byline_in_text(heading: etree._Element | None) -> str | None:
     """A "By Jane Doe" line just around the heading, where no element is marked as a byline."""
     area = heading.getparent() if heading is not None else None
-    for _ in range(3):
+    for _ in range(5):
         if area is None:
             return None
         checked = 0
@@ -159,6 +162,8 @@ def byline_in_text(heading: etree._Element | None) -> str | None:
             own = (el.text or "").strip()
             if not (BY_START_RE.match(own) or (not own and len(el) and "|" in (el[0].tail or ""))):
                 continue
+            if BY_LABEL_RE.match(own) and not len(el) and el.getparent() is not None:
+                el = el.getparent()  # <span>By</span><a href="/profile/jane">Jane Doe</a>
             text = _text(el)
             if 4 < len(text) < 200:
                 checked += 1

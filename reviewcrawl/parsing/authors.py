@@ -28,7 +28,17 @@ BY_PREFIX_RE = re.compile(
     re.IGNORECASE,
 )
 # a leading date before the name: "January 17, Kori Schulman"
-LEAD_DATE_RE = re.compile(r"^\w+\s+\d{1,2},?\s+(?=[A-Z])")
+LEAD_DATE_RE = re.compile(r"^[A-Za-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+(?=[A-ZÀ-ÖØ-Þ])")
+# a whole date and time before the name: "December 15, 2016 3:33 PM ET Rebecca Hersher",
+# "January 17, 2017 at 6:08 PM ET by Kori Schulman", "07.06.2025, 14:30 Uhr | Von Anna Müller"
+LEAD_DATETIME_RE = re.compile(
+    r"^(?:[A-Za-z]+\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\.?\s+[^\W\d]+\.?\s+\d{4}|\d{4}-\d{2}-\d{2}"
+    r"|\d{1,2}[./]\d{1,2}[./]\d{2,4})"
+    r"(?:,?\s+(?:at\s+|um\s+|à\s+)?\d{1,2}[:.h]\d{2}(?:\s*[ap]\.?m\.?)?(?:\s+(?:uhr|[A-Z]{2,4}))?)?[\s,|•·–—-]*",
+    re.IGNORECASE,
+)
+# "Gillman, Steve": one person, surname first, as catalogues and some CMSs write it
+LAST_FIRST_RE = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'’-]+,\s*[A-ZÀ-ÖØ-Þ][\w'’-]+\.?$")
 # social links and sharing buttons glued to a byline: "Rebecca Hersher Twitter"
 SOCIAL_TAIL_RE = re.compile(
     r"\s+(?:twitter|facebook|instagram|linkedin|e-?mail|tweet|pin|share|follow|rss|xing)\b.*$"
@@ -131,7 +141,7 @@ def _clean_one(name: str, declared: bool = False) -> str | None:
     # (an author field may spell a surname in lower case: "Mobasir hassan"; only its first word counts)
     checked = words[:1] if declared else words
     if len(words) > 1 and any(w[0].isalpha() and w[0].islower() and w not in PARTICLES for w in checked):
-        if not all(w.islower() for w in words) or len(words) > 2:
+        if not declared or not all(w.islower() for w in words) or len(words) > 2:
             return None
     if name.isupper() and len(name) > 3:
         name = name.title()
@@ -141,11 +151,13 @@ def _clean_one(name: str, declared: bool = False) -> str | None:
 def split_authors(text: str, declared: bool = False) -> list[str]:
     """Names in one byline: "Anna Müller und Jan Schmidt" -> two names."""
     text = " ".join(text.replace("\xa0", " ").split())
-    text = BY_PREFIX_RE.sub("", text.strip())
-    text = TAIL_RE.sub("", text)
+    text = BY_PREFIX_RE.sub("", LEAD_DATETIME_RE.sub("", text.strip()))
+    text = LEAD_DATE_RE.sub("", TAIL_RE.sub("", text))
     if INSTITUTION_RE.search(text):  # "Bundesministerium für Wirtschaft und Klimaschutz" is no two people
         return []
     parts = SPLIT_RE.split(text) if text.count(" ") < 12 else [text]
+    if declared and LAST_FIRST_RE.match(text):  # <meta name="author" content="Gillman, Steve">
+        parts = [f"{parts[1]} {parts[0]}"]
     out: list[str] = []
     for part in parts:
         name = _clean_one(part, declared)
