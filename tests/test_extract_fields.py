@@ -192,6 +192,19 @@ AUTHORS = [
         "Jenn Segal",
         id="first-name-in-schema-whole-name-in-byline",
     ),
+    pytest.param(
+        page("", "<article><h1>Autokredit</h1><h3>Von Barzahler-Rabatten profitieren</h3>" + PARA + "</article>",
+             lang="de"),
+        None,
+        id="von-opening-a-subheading-is-no-byline",
+    ),
+    pytest.param(
+        page("<meta property='og:site_name' content='Giromatch'>"
+             "<meta name='author' content='GIROMATCH, Frankfurt a. M., Germany'>",
+             "<article><h1>Kredit</h1>" + PARA + "</article>", lang="de"),
+        None,
+        id="site-name-and-address-in-author-meta",
+    ),
 ]  # fmt: skip
 
 

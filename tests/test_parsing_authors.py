@@ -29,6 +29,7 @@ BYLINES = [
 ]
 
 NOT_AUTHORS = [
+    "Schritt-für-Schritt Anleitung",
     "Staff",
     "admin",
     "By Staff",

@@ -359,9 +359,10 @@ def _declared_author(
         "author", "article:author", "dc.creator", "dcterms.creator", "byl", "sailthru.author", "parsely-author"
     )
     if found and not found[1].startswith(("http://", "https://", "/")):
-        name = ok(normalize_author(found[1], declared=True))
-        if name:
-            return name, "meta"
+        given = normalize_author(found[1], declared=True)
+        # "Giromatch, Frankfurt a. M., Germany": beside the site's name stands its address, not a person
+        if given and ok(given) == given:
+            return given, "meta"
     # Yoast and Slack's unfurl labels: twitter:label1 "Written by", twitter:data1 "Jane Doe"
     for i in "12":
         label = page.head.get(f"twitter:label{i}")

@@ -46,7 +46,7 @@ BY_LINE_RE = re.compile(
     r"^(?i:by|von|par|por|door|di|av|af|written by|posted by|reviewed by|words by|text:|autor:|author:|"
     r"autoren:?|authors:?)\s+"
     rf"(?P<name>{_NAME}(?:(?:\s*,\s*{_NAME})*\s*(?:&|\b(?:and|und|et|e|y|en)\b)\s*{_NAME})?)"
-    r"\s*(?:$|[|•·,–—-]|\s(?i:on|am|le|el|il|op)\s|\s\d)",
+    r"(?:\s*(?:$|[|•·,–—])|\s+-|\s(?i:on|am|le|el|il|op)\s|\s\d)",  # not "Von Barzahler-Rabatten profitieren"
 )
 
 

@@ -138,6 +138,9 @@ def _clean_one(name: str, declared: bool = False) -> str | None:
     ):
         return None
     # "Schritt-für-Schritt Anleitung", "flappy bird": several words, not all capitalised, are no name
+    # "Schritt-für-Schritt": a compound with a lower-case inner part is a word, not a double name
+    if any(p[:1].islower() and p not in PARTICLES for w in words if "-" in w for p in w.split("-")[1:]):
+        return None
     # (an author field may spell a surname in lower case: "Mobasir hassan"; only its first word counts)
     checked = words[:1] if declared else words
     if len(words) > 1 and any(w[0].isalpha() and w[0].islower() and w not in PARTICLES for w in checked):
