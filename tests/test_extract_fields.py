@@ -66,6 +66,55 @@ TITLES = [
         "Good article title",
         id="shared-suffix-is-the-site",
     ),
+    pytest.param(
+        page("<script type='application/ld+json'>" + json.dumps({"@context": "https://schema.org", "@graph": [
+             {"@type": "Article", "headline": "Homemade Dill Pickle Recipe"},
+             {"@type": "Recipe", "name": "Dill Pickle Recipe", "recipeIngredient": ["cucumbers"]}]}) + "</script>"
+             "<meta property='og:title' content='Homemade Dill Pickle Recipe (Simple Fridge Technique)'>",
+             "<article><h1>Homemade Dill Pickle Recipe</h1>" + PARA + "</article>"),
+        "Dill Pickle Recipe",
+        id="recipe-page-named-by-its-recipe",
+    ),
+    pytest.param(
+        page("<meta property='og:title' content='Eigentumsvorbehalt: Das sollten Käufer und Verkäufer wissen'>",
+             "<article><h1 class='entry-title'><span class='entry-title__toptitle'>Forderungsausfälle vermeiden"
+             "</span> Eigentumsvorbehalt: Das sollten Käufer und Verkäufer wissen</h1>" + PARA + "</article>",
+             lang="de"),
+        "Eigentumsvorbehalt: Das sollten Käufer und Verkäufer wissen",
+        id="toptitle-span-is-a-kicker",
+    ),
+    pytest.param(
+        page("<meta property='og:title' content='Kücknitz - So lief die Auktion der Schätzchen von St. Johannes'>",
+             "<article><h1><span class='teaser-breadcrumb-headline-title'>So lief die Auktion der Schätzchen von "
+             "St. Johannes</span></h1>" + PARA + "</article>", lang="de"),
+        "So lief die Auktion der Schätzchen von St. Johannes",
+        id="heading-whose-only-span-looks-like-a-label",
+    ),
+    pytest.param(
+        page("<meta property='og:title' content='Benjamin Näßler: «Liebe kennt keine Pause»'>"),
+        "Benjamin Näßler: «Liebe kennt keine Pause»",
+        id="guillemets-quote-not-separate",
+    ),
+    pytest.param(
+        page("<title>ゴールデンウィークにおける情報セキュリティに関する注意喚起：IPA 独立行政法人 情報処理推進機構</title>",
+             "<div id='main'><h1>ゴールデンウィークにおける情報セキュリティに関する注意喚起</h1>" + PARA + "</div>",
+             lang="ja"),
+        "ゴールデンウィークにおける情報セキュリティに関する注意喚起",
+        id="unspaced-heading-contained-in-title",
+    ),
+    pytest.param(
+        page("<title>Rinderleber-Geschnetzeltes mit Apfel und Zwiebel | Liebe geht durch den Magen</title>",
+             "<div id='header'><h1><a href='/'>Liebe geht durch den Magen</a></h1></div><div class='post'>"
+             + PARA + "</div>", lang="de"),
+        "Rinderleber-Geschnetzeltes mit Apfel und Zwiebel",
+        id="blog-name-h1-cut-from-title",
+    ),
+    pytest.param(
+        page("<meta property='og:title' content='Was wir über uns nicht hören wollen'>",
+             "<article><h1>Was wir über uns nicht hören wollen | FASSETTE.NET</h1>" + PARA + "</article>", lang="de"),
+        "Was wir über uns nicht hören wollen",
+        id="domain-suffix-on-the-heading",
+    ),
 ]  # fmt: skip
 
 

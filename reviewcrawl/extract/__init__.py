@@ -266,6 +266,12 @@ def _headings(page: _Page) -> list[etree._Element]:
 
 
 def _title(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | None) -> tuple[str | None, str | None]:
+    headings = _headings(page)
+    recipe = _recipe_name(page)
+    if recipe:
+        # a recipe page is about the dish: its schema.org name, not the post's dressed-up headline
+        page.heading = next((h for h in headings if heading_text(h)), None)
+        return recipe, "jsonld"
     declared: list[tuple[str, str]] = []
     for node in (review, main):
         if node:
@@ -281,13 +287,21 @@ def _title(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | No
                 break
     if page.head.title:
         declared.append((page.head.title, "meta"))
-    headings = _headings(page)
     title, signal = choose_title(headings, declared, _site_names(page, with_host=True), page.url)
     if signal == "text":
         page.heading = next((h for h in headings if heading_text(h) == title), None)
     if page.heading is None:
         page.heading = next((h for h in headings if heading_text(h)), None)
     return title, signal
+
+
+def _recipe_name(page: _Page) -> str | None:
+    for node, _, key in page.ld:
+        if "Recipe" in types_of(node) and key not in ("review", "reviews", "comment", "relatedLink", "hasPart"):
+            name = first_text(node.get("name"))
+            if name and len(name) <= 200:
+                return " ".join(name.split())
+    return None
 
 
 def _author_filter(page: _Page) -> Any:

@@ -18,13 +18,15 @@ from lxml import etree
 
 __all__ = ["SEPARATORS_RE", "choose_title", "heading_text", "strip_site_name"]
 
-SEPARATORS_RE = re.compile(r"\s+[|–—·•»«›‹:/~-]{1,2}\s+|\s*[|•·»«›‹]\s*|\s+::\s+")
+# (« and » need spaces around them to separate: «Liebe kennt keine Pause» is a quotation)
+SEPARATORS_RE = re.compile(r"\s+[|–—·•»«›‹:/~-]{1,2}\s+|\s*[|•·›‹]\s*|\s+::\s+")
 DOMAIN_RE = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.IGNORECASE)
 GENERIC_PARTS = frozenset({"blog archive", "home", "startseite", "news", "blog", "homepage", "accueil", "inicio"})
 WORD_RE = re.compile(r"\w+")
 # parts of a heading that are not the title: kickers above it, labels beside it
 KICKER_RE = re.compile(
-    r"kicker|overline|topline|dachzeile|roofline|eyebrow|supertitle|subline|category|label|rubric|"
+    r"kicker|overline|topline|toptitle|pretitle|overtitle|dachzeile|spitzmarke|roofline|eyebrow|supertitle|"
+    r"subline|category|label|rubric|"
     r"breadcrumb|badge|tag|sr-only|screen-reader|visually-hidden|date|time|byline|author",
     re.IGNORECASE,
 )
@@ -53,7 +55,9 @@ def heading_text(h: etree._Element) -> str:
                 parts.append("".join(child.itertext()))
         if child.tail:
             parts.append(child.tail)
-    return " ".join("".join(parts).split())
+    text = " ".join("".join(parts).split())
+    # a heading whose only text sits in a "breadcrumb-headline-title" span is that text
+    return text or " ".join("".join(t for t in h.itertext() if t).split())
 
 
 def _is_site_heading(h: etree._Element, page_url: str) -> bool:
@@ -83,6 +87,8 @@ def _similarity(heading: str, declared: str) -> float:
     hw = set(_words(heading))
     if not hw:
         return 0.0
+    if len(heading) >= 8 and heading.casefold() in declared.casefold():
+        return 1.0  # also where words are not spaced: "注意喚起" in "注意喚起：IPA 独立行政法人"
     best = 0.0
     for variant in [declared, *SEPARATORS_RE.split(declared)]:
         vw = set(_words(variant))
@@ -114,7 +120,12 @@ def strip_site_name(title: str, site_names: set[str], others: Iterable[str] = ()
     parts = SEPARATORS_RE.split(title)
     if len(parts) == 1:
         return None if _is_site_name(title, site_names) else title
-    kept = [p for p in parts if not _is_site_name(p, site_names)]
+    site = [i for i, p in enumerate(parts) if _is_site_name(p, site_names)]
+    if site and 0 < site[0]:
+        # "Post : Site | Site's motto | Founded 2005": what follows the site's name is the site's too
+        kept = parts[: site[0]]
+    else:
+        kept = [p for p in parts if not _is_site_name(p, site_names)]
     if len(kept) == len(parts):
         # nothing known: an end part shared with another declared title is the site's name
         for other in others:
@@ -133,6 +144,19 @@ def strip_site_name(title: str, site_names: set[str], others: Iterable[str] = ()
     return title[start:end].strip() if start >= 0 and end > start else " ".join(kept)
 
 
+def _cut_site_suffix(text: str, site_names: set[str]) -> str:
+    """A heading ending in the site's own name or domain, exactly: "Post title | FASSETTE.NET"."""
+    while True:
+        separators = list(SEPARATORS_RE.finditer(text))
+        if not separators:
+            return text
+        last = separators[-1]
+        tail = text[last.end() :].strip()
+        if not tail or not (tail.casefold() in site_names or DOMAIN_RE.match(tail)):
+            return text
+        text = text[: last.start()].strip()
+
+
 def choose_title(
     headings: list[etree._Element],
     declared: list[tuple[str, str]],
@@ -141,10 +165,21 @@ def choose_title(
 ) -> tuple[str | None, str | None]:
     """The title and the signal it came from; declared = [(text, signal)] in order of trust."""
     candidates = []
+    texts = [t for t, _ in declared]
+    site_names = set(site_names)
+    for h in headings:
+        if _is_site_heading(h, page_url):
+            # the blog's name in its header <h1>, where a declared title ends with it: "Post | Blog name"
+            text = heading_text(h).casefold()
+            firsts = [SEPARATORS_RE.split(t)[0].casefold() for t in texts]
+            lasts = [p.casefold() for t in texts for p in SEPARATORS_RE.split(t)[1:]]
+            if text and text in lasts and text not in firsts:
+                site_names.add(text)
     for h in headings:
         if _is_site_heading(h, page_url):
             continue
         text = heading_text(h)
+        text = _cut_site_suffix(text, site_names)  # "Post title | FASSETTE.NET"
         if 2 <= len(text) <= 300 and not _is_site_name(text, site_names):
             candidates.append(text)
             # a heading in parts (a kicker span, then the title span): each part may be the title
@@ -152,7 +187,6 @@ def choose_title(
             parts = [p for p in parts if len(p) >= 8 and p != text]
             if len(parts) >= 2:
                 candidates.extend(parts)
-    texts = [t for t, _ in declared]
     if candidates:
         scored = [(max((_similarity(c, d) for d in texts), default=0.0), -i, c) for i, c in enumerate(candidates)]
         support, _, best = max(scored)
