@@ -76,6 +76,15 @@ TITLES = [
         id="recipe-page-named-by-its-recipe",
     ),
     pytest.param(
+        page("<script type='application/ld+json'>" + json.dumps({"@context": "https://schema.org",
+             "@type": "Review", "name": "We tried the viral feta pasta: worth the hype",
+             "itemReviewed": {"@type": "Recipe", "name": "Baked Feta Pasta"},
+             "reviewRating": {"@type": "Rating", "ratingValue": 4, "bestRating": 5}}) + "</script>",
+             "<article><h1>We tried the viral feta pasta: worth the hype</h1>" + PARA + "</article>"),
+        "We tried the viral feta pasta: worth the hype",
+        id="review-of-a-recipe-keeps-its-headline",
+    ),
+    pytest.param(
         page("<meta property='og:title' content='Eigentumsvorbehalt: Das sollten Käufer und Verkäufer wissen'>",
              "<article><h1 class='entry-title'><span class='entry-title__toptitle'>Forderungsausfälle vermeiden"
              "</span> Eigentumsvorbehalt: Das sollten Käufer und Verkäufer wissen</h1>" + PARA + "</article>",

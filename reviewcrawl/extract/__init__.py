@@ -267,7 +267,7 @@ def _headings(page: _Page) -> list[etree._Element]:
 
 def _title(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | None) -> tuple[str | None, str | None]:
     headings = _headings(page)
-    recipe = _recipe_name(page)
+    recipe = None if review else _recipe_name(page)  # a review of a recipe keeps the review's headline
     if recipe:
         # a recipe page is about the dish: its schema.org name, not the post's dressed-up headline
         page.heading = next((h for h in headings if heading_text(h)), None)
@@ -297,7 +297,16 @@ def _title(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | No
 
 def _recipe_name(page: _Page) -> str | None:
     for node, _, key in page.ld:
-        if "Recipe" in types_of(node) and key not in ("review", "reviews", "comment", "relatedLink", "hasPart"):
+        if "Recipe" in types_of(node) and key not in (
+            "review",
+            "reviews",
+            "comment",
+            "relatedLink",
+            "hasPart",
+            "itemReviewed",
+            "about",
+            "mentions",
+        ):
             name = first_text(node.get("name"))
             if name and len(name) <= 200:
                 return " ".join(name.split())
