@@ -322,3 +322,39 @@ DATES = [
 def test_date_published(html: str, expected: str | None) -> None:
     got = extract_review(html, "https://blog.example/ballerina/").date_published
     assert (got[:10] if got else None) == expected
+
+
+SCORE_BOX = (
+    "<article><header><h1>Lust for Youth: Lust for Youth</h1><div class='ScoreBoxWrapper-crlYGj'>"
+    "<div class='ScoreCircle-cIQIJH'><p class='BaseText-fETRLB Rating-cJfxuJ'>{score}</p></div></div></header>"
+    + PARA
+    + "</article>"
+)
+BARE_SCORES = [
+    pytest.param(
+        page("<meta name='og:type' value='website'><title>Lust for Youth Album Review | Pitchfork</title>",
+             SCORE_BOX.format(score="6.2")),
+        "https://music.example/reviews/albums/lust-for-youth/",
+        (6.2, 10.0),
+        id="tenths-in-a-rating-element-of-a-review",
+    ),
+    pytest.param(
+        page("<title>Lust for Youth live in Copenhagen</title>", SCORE_BOX.format(score="6.2")),
+        "https://music.example/news/lust-for-youth-live/",
+        None,
+        id="same-markup-on-a-page-that-is-no-review",
+    ),
+    pytest.param(
+        page("<title>Lust for Youth Album Review</title>",
+             SCORE_BOX.format(score="6.2").replace("</article>", "<div class='score'>8.1</div></article>")),
+        "https://music.example/reviews/albums/lust-for-youth/",
+        None,
+        id="two-different-bare-scores",
+    ),
+]  # fmt: skip
+
+
+@pytest.mark.parametrize(("html", "url", "expected"), BARE_SCORES)
+def test_bare_score(html: str, url: str, expected: tuple[float, float] | None) -> None:
+    rating = extract_review(html, url).rating
+    assert (rating and (rating.value, rating.best)) == (expected or None)

@@ -648,7 +648,8 @@ def _star_widget(page: _Page) -> tuple[Rating | None, str | None]:
         if r is not None and _not_other_content(el) and not _readers_widget(el):
             widgets.append((r, el))
     if not widgets:
-        return None, None
+        bare = _bare_score(page, marked, area)
+        return (bare, "text") if bare else (None, None)
     values = {(r.value, r.best) for r, _ in widgets}
     if len(values) == 1:
         return widgets[0][0], "text"
@@ -656,6 +657,31 @@ def _star_widget(page: _Page) -> tuple[Rating | None, str | None]:
     if len({(r.value, r.best) for r in overall}) == 1:
         return overall[0], "text"
     return None, None  # several different scores (per dish, per chapter): none is the verdict
+
+
+BARE_SCORE_RE = re.compile(r"^(?:10[.,]0|\d[.,]\d)$")
+REVIEW_PAGE_RE = re.compile(r"review|rezension|kritik|critique|recensione|rese[ñn]a|recensie|anmeldelse", re.I)
+
+
+def _calls_itself_a_review(page: _Page) -> bool:
+    return bool(REVIEW_PAGE_RE.search(f"{urlsplit(page.url).path} {page.head.title or ''}"))
+
+
+def _bare_score(page: _Page, marked: list[etree._Element], area: etree._Element) -> Rating | None:
+    """A score alone in a score-marked element of a review ("<p class='Rating'>6.2</p>"): Pitchfork's
+    and many magazines' tenths out of 10. Only on a page that calls itself a review, and only
+    where every such element shows the same score."""
+    if not _calls_itself_a_review(page):
+        return None
+    scores = set()
+    for el in marked:
+        text = "".join(el.itertext()).strip()
+        if BARE_SCORE_RE.match(text) and any(a is area for a in el.iterancestors()) and not _readers_widget(el):
+            scores.add(text.replace(",", "."))
+    if len(scores) != 1:
+        return None
+    raw = scores.pop()
+    return Rating(value=float(raw), best=10.0, worst=0.0, raw=raw)
 
 
 def _aggregate(nodes: list[tuple[dict[str, Any], dict[str, Any] | None, str | None]]) -> dict[str, Any] | None:
@@ -800,8 +826,8 @@ def extract_review(
         out.kind = "review"
     elif len(found.articles) > 2 or page.head.links.get("next") or page.head.links.get("prev"):
         out.kind = "listing"
-    elif og_type == "website":
-        out.kind = "page"
+    elif og_type == "website" and not (rating is not None and _calls_itself_a_review(page)):
+        out.kind = "page"  # (many CMSs write "website" on every page: a review's URL or title outranks it)
     elif rating is not None:
         out.kind = "review"
     if out.kind != "review":
