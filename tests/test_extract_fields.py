@@ -358,3 +358,28 @@ BARE_SCORES = [
 def test_bare_score(html: str, url: str, expected: tuple[float, float] | None) -> None:
     rating = extract_review(html, url).rating
     assert (rating and (rating.value, rating.best)) == (expected or None)
+
+
+RDFA_REVIEW = page(
+    "<title>Ballerina review | Reel Verdict</title>",
+    "<div vocab='https://schema.org/' typeof='Review'>"
+    "<h1 property='name'>Ballerina review: a spin-off that dances hard</h1>"
+    "<p>By <span property='author' typeof='Person'><span property='name'>Preston Moline</span></span>, "
+    "<time property='datePublished' datetime='2025-06-07'>June 7, 2025</time></p>"
+    "<div property='itemReviewed' typeof='Movie'><span property='name'>Ballerina</span></div>"
+    "<div property='reviewRating' typeof='Rating'><meta property='worstRating' content='1'>"
+    "<span property='ratingValue'>4</span> out of <span property='bestRating'>5</span></div>"
+    "<div property='reviewBody'>" + PARA + "</div></div>",
+)
+
+
+def test_rdfa_lite_review() -> None:
+    out = extract_review(RDFA_REVIEW, "https://reelverdict.example/ballerina-review/")
+    assert (out.author, out.date_published[:10], out.rating.value, out.rating.best) == (
+        "Preston Moline",
+        "2025-06-07",
+        4.0,
+        5.0,
+    )
+    assert out.sources["rating"] == "microdata"
+    assert out.item_reviewed["name"] == "Ballerina"

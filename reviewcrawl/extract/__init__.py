@@ -28,7 +28,7 @@ from reviewcrawl.extract.content import main_container, rating_in_blocks, text_b
 from reviewcrawl.extract.document import absolute_url, parse_html
 from reviewcrawl.extract.headline import choose_title, heading_text
 from reviewcrawl.extract.jsonld import first_text, jsonld_nodes, types_of
-from reviewcrawl.extract.meta import HeadMeta, microdata_nodes, read_head
+from reviewcrawl.extract.meta import HeadMeta, microdata_nodes, rdfa_nodes, read_head
 from reviewcrawl.extract.scan import PageScan, scan
 from reviewcrawl.extract.stars import rating_from_element
 from reviewcrawl.parsing.authors import normalize_author
@@ -636,7 +636,10 @@ def _star_widget(page: _Page) -> tuple[Rating | None, str | None]:
         return None, None
     if any(
         types_of(n) & {"Recipe", "Product", "AggregateRating"} or "aggregateRating" in n for n, _, _ in page.ld
-    ) or any(re.search(r"Recipe|Product", el.get("itemtype") or "") for el in page.scan.item_roots):
+    ) or any(
+        re.search(r"Recipe|Product", el.get("itemtype") or el.get("typeof") or "")
+        for el in page.scan.item_roots + page.scan.rdfa_roots
+    ):
         return None, None  # widgets on recipe and product pages are the readers' stars
     # widgets are the article's elements whose class says star/rating, or that carry data-rating
     marked = [el for el, m in page.scan.hinted if STAR_MARKER_RE.search(m)] + page.scan.data_rated
@@ -786,7 +789,9 @@ def extract_review(
     page = _Page(
         url=url, root=root, scan=found, head=head, ld=jsonld_nodes(found.ld_scripts), hints=hints or {}, now=now
     )
-    micro_flat = _micro_flat(microdata_nodes(found)) if found.item_roots else []
+    micro_nodes = microdata_nodes(found) if found.item_roots else []
+    micro_nodes += rdfa_nodes(found) if found.rdfa_roots else []
+    micro_flat = _micro_flat(micro_nodes)
     out = Extraction(url=url)
     review = _own_review(page.ld)
     micro_review = _own_review(micro_flat)

@@ -1,7 +1,7 @@
 """<head> signals: meta tags (OpenGraph, article:*, Dublin Core, twitter:*), links, <title>, lang.
 
-Also microdata (itemscope/itemprop) read into the same node shape as JSON-LD, so one cascade
-reads both.
+Also microdata (itemscope/itemprop) and RDFa Lite (typeof/property) read into the same node
+shape as JSON-LD, so one cascade reads all three.
 """
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from lxml import etree
 
 from reviewcrawl.extract.scan import PageScan
 
-__all__ = ["HeadMeta", "microdata_nodes", "read_head"]
+__all__ = ["HeadMeta", "microdata_nodes", "rdfa_nodes", "read_head"]
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
 
@@ -104,3 +104,56 @@ def _item(scope: etree._Element) -> dict[str, Any]:
 def microdata_nodes(page: PageScan) -> list[dict[str, Any]]:
     """Top-level microdata items (not themselves a property of another item)."""
     return [_item(el) for el in page.item_roots]
+
+
+def _rdfa_terms(value: str) -> list[str]:
+    """ "schema:reviewRating" and "https://schema.org/Review" -> the schema.org term."""
+    return [t.rsplit("/", 1)[-1].rsplit(":", 1)[-1] for t in value.split() if t]
+
+
+def _rdfa_value(el: etree._Element) -> Any:
+    if el.get("typeof") is not None:
+        return _rdfa_item(el)
+    for attr in ("content", "datetime"):
+        if el.get(attr) is not None:
+            return el.get(attr)
+    tag = el.tag if isinstance(el.tag, str) else ""
+    if tag in ("img", "audio", "video", "source"):
+        return el.get("src") or el.get("alt")
+    if tag in ("link",):
+        return el.get("href")
+    return " ".join("".join(el.itertext()).split()) or el.get("href") or el.get("resource")
+
+
+def _rdfa_item(root: etree._Element) -> dict[str, Any]:
+    types = _rdfa_terms(root.get("typeof") or "")
+    node: dict[str, Any] = {"@type": types if len(types) > 1 else (types[0] if types else "Thing")}
+    stack = list(root)
+    while stack:
+        el = stack.pop(0)
+        if not isinstance(el.tag, str):
+            continue
+        props = el.get("property")
+        if props:
+            value = _rdfa_value(el)
+            for p in _rdfa_terms(props):
+                if p in node:
+                    existing = node[p]
+                    node[p] = (existing if isinstance(existing, list) else [existing]) + [value]
+                else:
+                    node[p] = value
+        if el.get("typeof") is None:
+            stack[0:0] = list(el)
+    return node
+
+
+def rdfa_nodes(page: PageScan) -> list[dict[str, Any]]:
+    """Top-level RDFa Lite items of schema.org (not themselves a property of another item)."""
+    out = []
+    for el in page.rdfa_roots:
+        if el.get("property"):
+            continue  # a nested item: read as its parent's property
+        vocab = el.get("vocab") or next((a.get("vocab") for a in el.iterancestors() if a.get("vocab")), "")
+        if "schema.org" in vocab or "schema:" in (el.get("typeof") or "") or "schema.org" in (el.get("typeof") or ""):
+            out.append(_rdfa_item(el))
+    return out

@@ -47,6 +47,8 @@ class PageScan:
     rel_author: list[etree._Element] = field(default_factory=list)
     #: elements whose class or id matches HINT_RE, with that marker text (lower-cased)
     hinted: list[tuple[etree._Element, str]] = field(default_factory=list)
+    #: RDFa elements with a typeof (items, in document order)
+    rdfa_roots: list[etree._Element] = field(default_factory=list)
     #: elements with data-rating/data-score style attributes
     data_rated: list[etree._Element] = field(default_factory=list)
     #: document position of every element in a bucket above (for "nearest to the heading")
@@ -96,6 +98,8 @@ def scan(root: etree._Element) -> PageScan:
                 prop = value
             elif key == "itemscope":
                 scoped = True
+            elif key == "typeof":  # RDFa Lite: vocab="https://schema.org/" typeof="Review"
+                s.rdfa_roots.append(el)
             elif key == "rel":
                 if "author" in value.lower():
                     s.rel_author.append(el)

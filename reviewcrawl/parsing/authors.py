@@ -106,7 +106,8 @@ GENERIC_AUTHORS = frozenset(
 PLACEHOLDER_AUTHORS = frozenset(
     {"admin", "administrator", "webmaster", "anonymous", "unknown", "author", "user", "wordpress", "root",
      "null", "none", "undefined", "super user", "guest", "anónimo", "anonym", "anonyme", "posted", "published",
-     "written", "autor", "auteur", "publisher"}
+     "written", "autor", "auteur", "publisher", "staff", "staff writer", "staff reporter", "editor", "editors",
+     "the editors"}
 )  # fmt: skip
 
 
