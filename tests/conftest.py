@@ -54,3 +54,31 @@ def run_scrapy(
 
 def read_jsonl(path: Path) -> list[dict]:
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+REDIS_URL = os.environ.get("REVIEWCRAWL_TEST_REDIS", "redis://127.0.0.1:6379/15")
+
+
+def need_service(name: str, error: Exception) -> None:
+    """A test that needs a service: skipped with the reason outside CI, failed under CI=true."""
+    message = f"{name} is not reachable ({error}); the README says how to start it"
+    if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture
+def redis_url(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A Redis URL with a prefix of this test's own (its keys are deleted afterwards)."""
+    import redis
+
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        need_service(f"Redis at {REDIS_URL}", exc)
+    prefix = f"reviewcrawl-test:{os.getpid()}:{request.node.name}"
+    yield f"{REDIS_URL}?prefix={prefix}"
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
+    client.close()

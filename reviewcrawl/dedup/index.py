@@ -1,0 +1,374 @@
+"""NearDuplicateIndex: ``add(key, text)`` finds the original a text is a near-copy of, or files it.
+
+Candidates come from LSH banding of the signature (64 bands of 2 bins: a pair at resemblance
+0.3 shares a band with probability 0.998, a pair at 0.05 with 0.15), then every candidate is
+verified with :func:`judge` on the full signatures. Exact copies (same words) are found by hash
+first. Every text is filed, copies too, under its first-seen original (``root``): a copy of a
+copy links to the original. Storage: memory, a SQLite file (the state database: an index that
+outlives the run) or Redis (shared by workers; see :mod:`reviewcrawl.dedup.redis`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import sqlite3
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from reviewcrawl.dedup.minhash import BINS, Signature, signature
+from reviewcrawl.dedup.postings import Postings
+
+__all__ = ["BANDS", "Match", "NearDuplicateIndex", "Thresholds", "band_keys", "judge"]
+
+ROWS = 2
+BANDS = BINS // ROWS
+_CHANCE = 2.0**-16  # two different 16-bit values agree by chance
+_CHUNK = 1 << 16  # rows are kept in chunks of this many: no copy of the whole table as it grows
+
+
+@dataclass(frozen=True)
+class Match:
+    """The original a text copies: its key, the estimated resemblance (Jaccard) of the two texts
+    and the estimated share of the shorter text found in the longer (containment)."""
+
+    key: str
+    similarity: float
+    containment: float
+    exact: bool = False
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """When a verified candidate is a copy (see :func:`judge`)."""
+
+    resemblance: float = 0.42  # a full copy with up to ~10% of its words edited, boilerplate around it
+    containment: float = 0.7  # an excerpt: this share of its shingles is found in the longer text
+    excerpt_share: float = 0.3  # ... and it is at least this long next to the longer text
+    min_excerpt: int = 40  # ... and has at least this many shingles
+    short: int = 30  # texts with fewer shingles must be nearly identical ...
+    short_resemblance: float = 0.85  # ... this much
+
+
+def judge(agree: int, size_a: int, size_b: int, t: Thresholds) -> tuple[bool, float, float]:
+    """Is a pair whose signatures agree in ``agree`` of BINS bins a near-copy? Returns
+    (copy?, estimated resemblance, estimated containment of the smaller text in the larger).
+    The Lua script of the Redis index computes the very same thing: keep them in step."""
+    j = max(0.0, (agree / BINS - _CHANCE) / (1.0 - _CHANCE))
+    small, large = min(size_a, size_b), max(size_a, size_b)
+    if small == 0:
+        return False, 0.0, 0.0
+    shared = j * (small + large) / (1.0 + j)
+    c = min(1.0, shared / small)
+    if small < t.short:
+        ok = j >= t.short_resemblance
+    elif j >= t.resemblance:
+        ok = True
+    else:
+        ok = c >= t.containment and small >= t.min_excerpt and small >= t.excerpt_share * large
+    return ok, j, c
+
+
+_BAND_IDS = (np.arange(BANDS, dtype=np.uint64) << np.uint64(32)) * np.uint64(0x9E3779B97F4A7C15)
+
+
+def band_keys(values: np.ndarray) -> np.ndarray:
+    """The 32-bit LSH key of each band of one signature (shape BINS) or of many (n, BINS)."""
+    v = values.astype(np.uint64).reshape(*values.shape[:-1], BANDS, ROWS)
+    pair = (v[..., 0] << np.uint64(16)) | v[..., 1]
+    x = pair ^ _BAND_IDS
+    x = (x ^ (x >> np.uint64(31))) * np.uint64(0x7FB5D329728EA185)
+    x = (x ^ (x >> np.uint64(27))) * np.uint64(0x81DADEF4BC2DD44D)
+    return (x >> np.uint64(32)).astype(np.uint32)
+
+
+def key_hash(key: str) -> int:
+    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+
+
+def open_backend(storage: str | None, thresholds: Thresholds) -> _Local:
+    if storage is None or storage == "memory":
+        return _Local(thresholds)
+    if storage.startswith(("redis://", "rediss://", "unix://")):
+        from reviewcrawl.dedup.redis import RedisBackend
+
+        return RedisBackend(storage, thresholds)  # type: ignore[return-value]
+    if storage.startswith("sqlite:///"):
+        return _SQLite(Path(storage[len("sqlite:///") :]), thresholds)
+    raise ValueError(
+        f"unsupported near-copy index storage: {storage!r} (use None or 'memory', 'sqlite:///PATH', or 'redis://HOST:PORT/DB')"
+    )
+
+
+class NearDuplicateIndex:
+    """``add(key, text) -> Match | None``: the Match of the original when the text is a near-copy
+    of one filed before, else None; either way the text is filed under ``key``. Adding a key
+    again (the same review seen in the next run) gives the same answer as the first time.
+
+    >>> index = NearDuplicateIndex()
+    >>> text = " ".join(f"word{i} is here" for i in range(80))
+    >>> index.add("a", text) is None
+    True
+    >>> index.add("b", text.replace("word7 ", "term7 ")).key
+    'a'
+    """
+
+    def __init__(self, storage: str | None = None, *, thresholds: Thresholds | None = None) -> None:
+        self.thresholds = thresholds or Thresholds()
+        self._backend = open_backend(storage, self.thresholds)
+
+    def __len__(self) -> int:
+        return len(self._backend)
+
+    def add(self, key: str, text: str) -> Match | None:
+        return self._backend.add(key, signature(text))
+
+    def flush(self) -> None:
+        """Make what was added durable (SQLite, Redis): called by the pipeline as it goes."""
+        self._backend.flush()
+
+    def close(self) -> None:
+        self._backend.close()
+
+    def __enter__(self) -> NearDuplicateIndex:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes this process holds for the index (memory and SQLite backends)."""
+        return self._backend.nbytes
+
+
+_COLUMNS = {"sig": (np.uint16, (BINS,)), "size": (np.uint32, ()), "root": (np.uint32, ()), "exact": (np.int64, ())}
+
+
+class _Table:
+    """One row per text (signature 256 bytes, size, root, exact hash: 272 bytes), in columns cut
+    into chunks of _CHUNK rows; the first chunk grows by doubling, so a small index stays small."""
+
+    def __init__(self) -> None:
+        self.n = 0
+        self.chunks: list[dict[str, np.ndarray]] = []
+
+    @property
+    def nbytes(self) -> int:
+        return sum(a.nbytes for chunk in self.chunks for a in chunk.values())
+
+    def _reserve(self, rows: int) -> None:
+        capacity = (len(self.chunks) - 1) * _CHUNK + len(self.chunks[-1]["size"]) if self.chunks else 0
+        while capacity < rows:
+            if self.chunks and len(self.chunks[-1]["size"]) < _CHUNK:
+                last = self.chunks[-1]
+                size = min(_CHUNK, 2 * len(last["size"]))
+                grown = {k: np.zeros((size, *shape), dtype=t) for k, (t, shape) in _COLUMNS.items()}
+                for k, a in last.items():
+                    grown[k][: len(a)] = a
+                self.chunks[-1] = grown
+                capacity += size - len(last["size"])
+            else:
+                size = 1024 if not self.chunks else _CHUNK
+                self.chunks.append({k: np.zeros((size, *shape), dtype=t) for k, (t, shape) in _COLUMNS.items()})
+                capacity += size
+
+    def append(self, **values: object) -> None:
+        self._reserve(self.n + 1)
+        chunk = self.chunks[self.n // _CHUNK]
+        for k, v in values.items():
+            chunk[k][self.n % _CHUNK] = v
+        self.n += 1
+
+    def extend(self, columns: dict[str, np.ndarray]) -> None:
+        rows = len(columns["size"])
+        self._reserve(self.n + rows)
+        done = 0
+        while done < rows:
+            at = self.n % _CHUNK
+            count = min(rows - done, _CHUNK - at)
+            chunk = self.chunks[self.n // _CHUNK]
+            for k, a in columns.items():
+                chunk[k][at : at + count] = a[done : done + count]
+            done += count
+            self.n += count
+
+    def take(self, docs: np.ndarray) -> dict[str, np.ndarray]:
+        if len(self.chunks) == 1:
+            return {k: a[docs] for k, a in self.chunks[0].items()}
+        chunk, row = np.divmod(docs, _CHUNK)
+        out = {k: np.empty((docs.size, *shape), dtype=t) for k, (t, shape) in _COLUMNS.items()}
+        for c in np.unique(chunk).tolist():
+            mask = chunk == c
+            for k, a in self.chunks[c].items():
+                out[k][mask] = a[row[mask]]
+        return out
+
+
+def _fold(value: int, slot: int) -> int:
+    """A 64-bit hash folded into a 32-bit postings key of its own slot (after the bands)."""
+    x = (value & 0xFFFFFFFFFFFFFFFF) ^ (slot * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)
+    x = ((x ^ (x >> 31)) * 0x7FB5D329728EA185) & 0xFFFFFFFFFFFFFFFF
+    return ((x ^ (x >> 27)) * 0x81DADEF4BC2DD44D & 0xFFFFFFFFFFFFFFFF) >> 32
+
+
+def postings_keys(key: str, sig: Signature) -> np.ndarray:
+    """Every postings key a text is filed under: the key's hash, then (for a text with words)
+    its exact hash and its BANDS band keys. One lookup of all of them answers every question."""
+    own = _fold(key_hash(key), BANDS)
+    if not sig.size:
+        return np.array([own], dtype=np.uint32)
+    return np.concatenate([np.array([own, _fold(sig.exact, BANDS + 1)], dtype=np.uint32), band_keys(sig.values)])
+
+
+class _Local:
+    """The index in this process's memory: one row per text (signature, size, root, exact hash:
+    272 bytes) in chunks, and one postings multimap of 32-bit keys (8 bytes per entry)."""
+
+    def __init__(self, thresholds: Thresholds) -> None:
+        self.t = thresholds
+        self.keys: list[str] = []
+        self.table = _Table()
+        self.postings = Postings(np.uint32)
+
+    def __len__(self) -> int:
+        return len(self.keys)
+
+    @property
+    def nbytes(self) -> int:
+        keys = sum(49 + len(k) + 8 for k in self.keys)  # str object + list slot (ASCII keys)
+        return self.table.nbytes + keys + self.postings.nbytes
+
+    def _rows(self, docs: np.ndarray) -> dict[str, np.ndarray]:
+        return self.table.take(docs)
+
+    def _judge(self, sig: np.ndarray, size: int, rows: dict[str, np.ndarray]) -> list[tuple[bool, float, float]]:
+        agree = (rows["sig"] == sig).sum(axis=1).tolist()
+        return [judge(n, size, m, self.t) for n, m in zip(agree, rows["size"].tolist())]
+
+    def _match(self, root: int, j: float, c: float, exact: bool = False) -> Match:
+        return Match(self.keys[root], round(j, 4), round(c, 4), exact)
+
+    def add(self, key: str, sig: Signature) -> Match | None:
+        keys = postings_keys(key, sig)
+        docs = np.unique(self.postings.lookup(keys))
+        rows = self._rows(docs) if docs.size else None
+        if rows is not None:
+            for doc in docs.tolist():  # filed before: the answer it got then
+                if self.keys[doc] == key:
+                    return self._again(doc)
+        match: Match | None = None
+        root = len(self.keys)
+        if rows is not None and sig.size:
+            same = np.flatnonzero(rows["exact"] == sig.exact)
+            if same.size:
+                root = int(rows["root"][same[0]])
+                match = self._match(root, 1.0, 1.0, exact=True)
+            else:
+                best: tuple[float, float, int] | None = None
+                for i, (ok, j, c) in enumerate(self._judge(sig.values, sig.size, rows)):
+                    if ok and (best is None or (j, c) > best[:2]):
+                        best = (j, c, i)
+                if best is not None:
+                    root = int(rows["root"][best[2]])
+                    match = self._match(root, *best[:2])
+        self._file(key, sig, keys, root)
+        return match
+
+    def _again(self, doc: int) -> Match | None:
+        row = self._rows(np.array([doc]))
+        root = int(row["root"][0])
+        if root == doc:
+            return None
+        original = self._rows(np.array([root]))
+        _, j, c = self._judge(row["sig"][0], int(row["size"][0]), original)[0]
+        return self._match(root, j, c, exact=bool(row["exact"][0] == original["exact"][0]))
+
+    def _file(self, key: str, sig: Signature, keys: np.ndarray, root: int) -> None:
+        doc = len(self.keys)
+        self.table.append(sig=sig.values, size=sig.size, root=root, exact=sig.exact)
+        self.keys.append(key)
+        self.postings.add(keys, doc)
+
+    def _load(self, keys: list[str], rows: dict[str, np.ndarray]) -> None:
+        """File many documents at once (opening a stored index): vectorised, one sort."""
+        n = len(keys)
+        self.keys = keys
+        self.table.extend(rows)
+        docs = np.arange(n, dtype=np.uint32)
+        own = np.fromiter((_fold(key_hash(k), BANDS) for k in keys), dtype=np.uint32, count=n)
+        real = rows["size"] > 0
+        exact = np.fromiter((_fold(x, BANDS + 1) for x in rows["exact"][real].tolist()), dtype=np.uint32)
+        self.postings.add_many(
+            np.concatenate([own, exact, band_keys(rows["sig"][real]).ravel()]),
+            np.concatenate([docs, docs[real], np.repeat(docs[real], BANDS)]),
+        )
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        pass
+
+
+SQLITE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS near_copy_index (
+    doc       INTEGER PRIMARY KEY,  -- 0, 1, 2 ... in the order the texts were filed
+    key       TEXT NOT NULL UNIQUE,
+    exact     INTEGER NOT NULL,     -- hash of the words: exact copies
+    size      INTEGER NOT NULL,     -- distinct shingles
+    root      INTEGER NOT NULL,     -- the original's doc (itself for an original)
+    signature BLOB NOT NULL         -- BINS little-endian uint16
+);
+"""
+
+
+class _SQLite(_Local):
+    """The memory index, loaded from and written through to a table of the state database.
+
+    Only signatures are stored (about 300 bytes a text with its key); the band postings are
+    rebuilt in one vectorised pass when the index is opened. Writes are batched in transactions
+    of ``batch`` texts; :meth:`flush` and :meth:`close` commit the rest.
+    """
+
+    def __init__(self, path: Path, thresholds: Thresholds, batch: int = 1000) -> None:
+        super().__init__(thresholds)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self.conn = sqlite3.connect(path, timeout=30, isolation_level=None)
+        self.conn.execute("PRAGMA journal_mode=WAL")
+        self.conn.execute("PRAGMA synchronous=NORMAL")
+        self.conn.executescript(SQLITE_SCHEMA)
+        self.batch = batch
+        self._pending: list[tuple[int, str, int, int, int, bytes]] = []
+        rows = self.conn.execute(
+            "SELECT doc, key, exact, size, root, signature FROM near_copy_index ORDER BY doc"
+        ).fetchall()
+        if rows:
+            docs, keys, exact, sizes, roots, blobs = zip(*rows, strict=True)
+            if docs[-1] != len(docs) - 1:
+                raise RuntimeError(f"{path}: near_copy_index is not numbered 0..n-1; was it edited by hand?")
+            self._load(list(keys), {
+                "sig": np.frombuffer(b"".join(blobs), dtype="<u2").reshape(len(rows), BINS),
+                "size": np.array(sizes, dtype=np.uint32),
+                "root": np.array(roots, dtype=np.uint32),
+                "exact": np.array(exact, dtype=np.int64),
+            })  # fmt: skip
+
+    def _file(self, key: str, sig: Signature, keys: np.ndarray, root: int) -> None:
+        doc = len(self.keys)
+        super()._file(key, sig, keys, root)
+        self._pending.append((doc, key, sig.exact, sig.size, root, sig.values.astype("<u2").tobytes()))
+        if len(self._pending) >= self.batch:
+            self.flush()
+
+    def flush(self) -> None:
+        if self._pending:
+            with self.conn:
+                self.conn.execute("BEGIN")
+                self.conn.executemany("INSERT INTO near_copy_index VALUES (?, ?, ?, ?, ?, ?)", self._pending)
+            self._pending.clear()
+
+    def close(self) -> None:
+        self.flush()
+        self.conn.close()
