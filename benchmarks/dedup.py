@@ -161,6 +161,32 @@ def speed_500(n: int = 10_000) -> None:
           f"{used / n:,.0f} bytes per text in memory (tracemalloc, keys of ~75 characters included)")  # fmt: skip
 
 
+def redis_run(docs: list[Doc], url: str) -> None:
+    """The Redis index on the same texts: texts/s (one round trip each) and server memory per text."""
+    import redis
+
+    client = redis.Redis.from_url(url)
+    prefix = f"reviewcrawl-bench:{os.getpid()}"
+    try:
+        client.ping()
+    except redis.RedisError as exc:
+        print(f"reviewcrawl (Redis): skipped, {url} not reachable ({exc})")
+        return
+    before = int(client.info("memory")["used_memory"])
+    index = NearDuplicateIndex(f"{url}?prefix={prefix}")
+    t = time.perf_counter()
+    for d in docs:
+        index.add(d.key, d.text)
+    seconds = time.perf_counter() - t
+    used = int(client.info("memory")["used_memory"]) - before
+    print(
+        f"reviewcrawl (Redis, {url}): {len(docs) / seconds:,.0f} texts/s, {used / len(docs):,.0f} bytes per text in Redis"
+    )
+    for key in client.scan_iter(match=f"{prefix}:*"):
+        client.delete(key)
+    index.close()
+
+
 def main_scale(sizes: list[int], words: int) -> None:
     """Cost per text at growing index sizes: time for the 2,000 texts added after each size."""
     gen = Generator(seed=13)
@@ -189,6 +215,8 @@ def main() -> None:
     parser.add_argument("--scale", action="store_true")
     parser.add_argument("--scale-words", type=int, default=120)
     parser.add_argument("--max", type=int, default=1_000_000)
+    parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
+    parser.add_argument("--redis-originals", type=int, default=10_000)
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, sqlite {sqlite3.sqlite_version}")
     if args.scale:
@@ -196,6 +224,7 @@ def main() -> None:
         return
     speed_500()
     main_quality(args.originals, baselines=True)
+    redis_run(Generator(seed=5).corpus(args.redis_originals), args.redis)
 
 
 if __name__ == "__main__":

@@ -12,5 +12,7 @@ REVIEWCRAWL_DB_BATCH_SIZE = 500
 REVIEWCRAWL_SITE_DIRS: list[str] = []
 #: "mark": export near-copies with duplicate_of set; "drop": do not export them
 REVIEWCRAWL_DUPLICATES = "mark"
-#: near-copy index: "memory" (one run)
-REVIEWCRAWL_DEDUP_STORAGE = "memory"
+#: near-copy index: "state" (a table of the data directory's state database: copies found in
+#: later runs link to this run's originals), "memory" (this run only), "sqlite:///PATH", or
+#: "redis://HOST:PORT/DB" (shared by workers on several machines)
+REVIEWCRAWL_DEDUP_STORAGE = "state"

@@ -16,9 +16,10 @@ from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 
-from reviewcrawl.dedup import NearDuplicateIndex, fingerprint
+from reviewcrawl.dedup import Match, NearDuplicateIndex, fingerprint
 from reviewcrawl.extract import extract_review
 from reviewcrawl.items import Page, Rejected, Review
+from reviewcrawl.sites import load_profiles
 from reviewcrawl.storage import SQLiteStore
 
 logger = logging.getLogger(__name__)
@@ -91,8 +92,20 @@ class ValidatePipeline(_Pipeline):
                         run_id=item.run_id, fetched_at=item.fetched_at)  # fmt: skip
 
 
+def state_database(settings: Any) -> Path:
+    """The SQLite state database of the data directory: what a run leaves for the next one."""
+    return Path(settings.get("REVIEWCRAWL_DATA_DIR", "data")) / "reviewcrawl.sqlite3"
+
+
 class NearDuplicatePipeline(_Pipeline):
-    """Fingerprint each review; link a near-copy to the first-seen original (duplicate_of)."""
+    """Fingerprint each review (title + text) and link a near-copy to its original (duplicate_of).
+
+    The original is the first seen, across runs (the index lives in the state database), unless
+    the copy's site profile is preferred and the original's is not, or the copy carries an
+    earlier date_published: then the new review is the original and the old one is listed as
+    its copy in the duplicates table. Every link goes into that table; with
+    REVIEWCRAWL_DUPLICATES = "drop" copies are not exported (counted in the stats).
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
@@ -100,12 +113,26 @@ class NearDuplicatePipeline(_Pipeline):
         self.mode = settings.get("REVIEWCRAWL_DUPLICATES", "mark")
         if self.mode not in ("mark", "drop"):
             raise NotConfigured(f"REVIEWCRAWL_DUPLICATES must be 'mark' or 'drop', not {self.mode!r}")
-        self.index = NearDuplicateIndex(settings.get("REVIEWCRAWL_DEDUP_STORAGE") or None)
+        self.storage = settings.get("REVIEWCRAWL_DEDUP_STORAGE") or "state"
+        self.db_path = state_database(settings)
+        profiles = load_profiles(settings.getlist("REVIEWCRAWL_SITE_DIRS"))
+        self.preferred = {name for name, p in profiles.items() if p.preferred}
+        self.index: NearDuplicateIndex | None = None
+        self.store: SQLiteStore | None = None
         self.seen_canonical: set[str] = set()
+        self.facts: dict[str, tuple[str | None, str | None]] = {}  # this run's originals: site, date
+        self.displaced: dict[str, str] = {}  # original -> the review that displaced it
+        self.links: list[dict[str, Any]] = []
+
+    def open_spider(self) -> None:
+        self.store = SQLiteStore(self.db_path)
+        storage = f"sqlite:///{self.db_path}" if self.storage == "state" else self.storage
+        self.index = NearDuplicateIndex(None if storage == "memory" else storage)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Review):
             return item
+        assert self.index is not None
         key = item.canonical_url or item.url or ""
         if key in self.seen_canonical:
             # two URLs of one page (tracking parameters, an alias the redirect missed)
@@ -115,20 +142,67 @@ class NearDuplicatePipeline(_Pipeline):
         content = f"{item.title or ''}\n{item.text or ''}"
         item.fingerprint = fingerprint(content)
         match = self.index.add(key, content)
-        if match is None:
+        if match is None or self._original(match.key) == key:
+            self.facts[key] = (item.site, item.date_published)
             return item
-        item.duplicate_of = match.key
+        original = self._original(match.key)
+        if self._outranks(item, original):
+            self._link(original, key, match, dropped=False, item=item)
+            self.displaced[original] = key
+            self.facts[key] = (item.site, item.date_published)
+            self.stats.inc_value("reviewcrawl/near_copies")
+            logger.info("Near-copy: %s is the original of %s, found before it (preferred site or earlier date)",
+                        key, original)  # fmt: skip
+            return item
+        item.duplicate_of = original
         self.stats.inc_value("reviewcrawl/near_copies")
-        logger.info(
-            "Near-copy: %s of %s (resemblance %.2f, containment %.2f)",
-            key,
-            match.key,
-            match.similarity,
-            match.containment,
-        )
+        self._link(key, original, match, dropped=self.mode == "drop", item=item)
+        logger.info("Near-copy: %s of %s (resemblance %.2f, containment %.2f)", key, original,
+                    match.similarity, match.containment)  # fmt: skip
         if self.mode == "drop":
-            raise DropItem(f"near-copy of {match.key}: {key}", log_level="INFO")
+            self.stats.inc_value("reviewcrawl/near_copies_dropped")
+            raise DropItem(f"near-copy of {original}: {key}", log_level="INFO")
         return item
+
+    def _original(self, key: str) -> str:
+        """The original a key names now: an original displaced later names its replacement."""
+        for _ in range(100):  # a chain of displacements is short; the bound is against a cycle
+            nxt = self.displaced.get(key) or (self.store.original_of(key) if self.store else None)
+            if nxt is None or nxt == key:
+                return key
+            key = nxt
+        return key
+
+    def _outranks(self, item: Review, original: str) -> bool:
+        facts = self.facts.get(original) or (self.store.review_facts(original) if self.store else None)
+        if facts is None:
+            return False
+        site, published = facts
+        mine, theirs = item.site in self.preferred, site in self.preferred
+        if mine != theirs:
+            return mine
+        return bool(item.date_published and published and item.date_published[:10] < published[:10])
+
+    def _link(self, copy: str, original: str, match: Match, *, dropped: bool, item: Review) -> None:
+        self.links.append({"copy_url": copy, "original_url": original, "similarity": match.similarity,
+                           "containment": match.containment, "exact": int(match.exact), "dropped": int(dropped),
+                           "run_id": item.run_id, "found_at": item.fetched_at or dt.datetime.now(dt.UTC).isoformat()})  # fmt: skip
+        if len(self.links) >= 100:
+            self.flush()
+
+    def flush(self) -> None:
+        if self.store is not None and self.links:
+            self.store.add_duplicates(self.links)
+            self.links.clear()
+        if self.index is not None:
+            self.index.flush()
+
+    def close_spider(self) -> None:
+        self.flush()
+        if self.index is not None:
+            self.index.close()
+        if self.store is not None:
+            self.store.close()
 
 
 class DatabasePipeline(_Pipeline):
@@ -139,7 +213,7 @@ class DatabasePipeline(_Pipeline):
         settings = crawler.settings
         url = settings.get("REVIEWCRAWL_DATABASE_URL") or ""
         if not url:
-            url = "sqlite:///" + str(Path(settings.get("REVIEWCRAWL_DATA_DIR", "data")) / "reviewcrawl.sqlite3")
+            url = f"sqlite:///{state_database(settings)}"
         if not url.startswith("sqlite:///"):
             raise NotConfigured(
                 f"unsupported REVIEWCRAWL_DATABASE_URL (sqlite:///PATH only so far): {url.split('@')[-1]}"

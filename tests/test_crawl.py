@@ -134,11 +134,38 @@ def test_a_partial_rerun_keeps_the_links_in_the_database(tmp_path: Path, demo_pr
     assert links == COPIES
 
 
-@pytest.mark.xfail(reason="issue 4: the near-copy index does not persist between runs yet", strict=True)
 def test_a_partial_rerun_links_copies_in_its_feed(tmp_path: Path, demo_proxy: str) -> None:
     crawl(tmp_path, demo_proxy)
     records = crawl(tmp_path, demo_proxy, "-a", "site=reviewroundup")
     assert {r["canonical_url"]: r["duplicate_of"] for r in records} == COPIES
+
+
+def test_a_copy_crawled_first_gives_way_to_the_preferred_original(tmp_path: Path, demo_proxy: str) -> None:
+    """The aggregator crawled alone first: its copies are the first seen. The originals' sites
+    are preferred, so when they are crawled the next night, they become the originals."""
+    first = crawl(tmp_path, demo_proxy, "-a", "site=reviewroundup")
+    assert sorted(r["canonical_url"] for r in first) == sorted(COPIES)
+    # the digest (an excerpt, dated 14 June) and the full copy (13 June) of one review: whichever
+    # came first, the earlier-dated is the original and the other its copy
+    with sqlite3.connect(tmp_path / "reviewcrawl.sqlite3") as conn:
+        table = dict(conn.execute("SELECT copy_url, original_url FROM duplicates"))
+    digest = "http://reviewroundup.example/digest/ballerina-2025/"
+    assert table == {digest: "http://reviewroundup.example/reviews/ballerina-2025-reelverdict/"}
+    second = crawl(tmp_path, demo_proxy)
+    assert [r["canonical_url"] for r in second if r["duplicate_of"] and r["canonical_url"] in ORIGINALS] == []
+    with sqlite3.connect(tmp_path / "reviewcrawl.sqlite3") as conn:
+        links = dict(conn.execute("SELECT canonical_url, duplicate_of FROM reviews WHERE site = 'reviewroundup'"))
+        table = dict(conn.execute("SELECT copy_url, original_url FROM duplicates"))
+    assert links == COPIES
+    assert table == COPIES
+
+
+def test_drop_mode_exports_no_copy_and_lists_them(tmp_path: Path, demo_proxy: str) -> None:
+    records = crawl(tmp_path, demo_proxy, "-s", "REVIEWCRAWL_DUPLICATES=drop")
+    assert sorted(r["canonical_url"] for r in records) == sorted(ORIGINALS)
+    with sqlite3.connect(tmp_path / "reviewcrawl.sqlite3") as conn:
+        table = {r[0]: r[1:] for r in conn.execute("SELECT copy_url, original_url, dropped FROM duplicates")}
+    assert table == {copy: (original, 1) for copy, original in COPIES.items()}
 
 
 def test_one_site_by_profile(tmp_path: Path, demo_proxy: str) -> None:
@@ -163,6 +190,11 @@ def test_scrapy_demo(tmp_path: Path) -> None:
     assert "14 reviews (4 near-copies), 0 errors" in result.stdout
     feed = Path(result.stdout.split("feed:")[1].split()[0])
     assert len(read_jsonl(feed)) == 14
+    # the next night, against the same data directory: the same copies, linked to the same originals
+    again = run_scrapy(["demo", "-s", f"REVIEWCRAWL_DATA_DIR={tmp_path}"])
+    assert "14 reviews (4 near-copies), 0 errors" in again.stdout, again.stdout + again.stderr[-3000:]
+    feed = Path(again.stdout.split("feed:")[1].split()[0])
+    assert {r["canonical_url"]: r["duplicate_of"] for r in read_jsonl(feed) if r["duplicate_of"]} == COPIES
 
 
 def test_errors_feed_gets_invalid_records(tmp_path: Path) -> None:

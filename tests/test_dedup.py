@@ -107,10 +107,16 @@ def test_empty_text_is_filed_but_never_linked(storage: str | None) -> None:
     assert index.add("a", "") is None
 
 
-def test_the_index_outlives_the_process(storage: str | None) -> None:
-    """A copy found in next week's run links to this week's original (not for memory)."""
-    if storage is None:
-        pytest.skip("a memory index lives as long as its process")
+@pytest.fixture(params=["sqlite", "redis"])
+def lasting_storage(request: pytest.FixtureRequest, tmp_path: Path) -> str:
+    if request.param == "sqlite":
+        return f"sqlite:///{tmp_path / 'state.sqlite3'}"
+    return str(request.getfixturevalue("redis_url"))
+
+
+def test_the_index_outlives_the_process(lasting_storage: str) -> None:
+    """A copy found in next week's run links to this week's original."""
+    storage = lasting_storage
     seeded(storage).close()
     index = NearDuplicateIndex(storage)
     assert len(index) == 3

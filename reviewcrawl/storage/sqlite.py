@@ -10,7 +10,7 @@ from typing import Any
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: the duplicates table
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reviews (
@@ -40,7 +40,22 @@ CREATE TABLE IF NOT EXISTS reviews (
 );
 CREATE INDEX IF NOT EXISTS reviews_site ON reviews(site);
 CREATE INDEX IF NOT EXISTS reviews_duplicate_of ON reviews(duplicate_of);
+-- every near-copy found, exported (marked) or not (dropped); an original that a preferred site
+-- or an earlier date displaced is listed as a copy of the review that displaced it
+CREATE TABLE IF NOT EXISTS duplicates (
+    copy_url      TEXT PRIMARY KEY,
+    original_url  TEXT NOT NULL,
+    similarity    REAL,
+    containment   REAL,
+    exact         INTEGER NOT NULL DEFAULT 0,
+    dropped       INTEGER NOT NULL DEFAULT 0,
+    run_id        TEXT,
+    found_at      TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS duplicates_original ON duplicates(original_url);
 """
+
+DUPLICATE_COLUMNS = ("copy_url", "original_url", "similarity", "containment", "exact", "dropped", "run_id", "found_at")
 
 CONTENT_COLUMNS = (
     "url", "site", "title", "author", "date_published", "date_modified", "rating_value",
@@ -114,6 +129,37 @@ class SQLiteStore:
             self.conn.execute("BEGIN")
             self.conn.executemany(UPSERT, rows)
         return len(rows)
+
+    def add_duplicates(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Record near-copies (copy_url -> original_url); a copy found again keeps its first link,
+        except where the original was itself displaced: links to it move to the new original."""
+        values = [tuple(r.get(c) for c in DUPLICATE_COLUMNS) for r in rows]
+        if not values:
+            return 0
+        with self.conn:
+            self.conn.execute("BEGIN")
+            self.conn.executemany(
+                f"INSERT INTO duplicates ({', '.join(DUPLICATE_COLUMNS)}) VALUES ({', '.join('?' * len(DUPLICATE_COLUMNS))}) "
+                "ON CONFLICT(copy_url) DO NOTHING",
+                values,
+            )
+            for copy, original in {(v[0], v[1]) for v in values}:
+                self.conn.execute("UPDATE duplicates SET original_url = ? WHERE original_url = ?", (original, copy))
+                self.conn.execute("UPDATE reviews SET duplicate_of = ? WHERE duplicate_of = ?", (original, copy))
+                self.conn.execute(
+                    "UPDATE reviews SET duplicate_of = ? WHERE canonical_url = ? AND duplicate_of IS NULL",
+                    (original, copy),
+                )
+        return len(values)
+
+    def original_of(self, url: str) -> str | None:
+        row = self.conn.execute("SELECT original_url FROM duplicates WHERE copy_url = ?", (url,)).fetchone()
+        return row[0] if row else None
+
+    def review_facts(self, url: str) -> tuple[str | None, str | None] | None:
+        """(site, date_published) of a stored review, or None."""
+        row = self.conn.execute("SELECT site, date_published FROM reviews WHERE canonical_url = ?", (url,)).fetchone()
+        return (row[0], row[1]) if row else None
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
