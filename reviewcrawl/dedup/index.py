@@ -230,7 +230,7 @@ class _Local:
         self.t = thresholds
         self.keys: list[str] = []
         self.table = _Table()
-        self.postings = Postings(np.uint32)
+        self.postings = Postings()
 
     def __len__(self) -> int:
         return len(self.keys)

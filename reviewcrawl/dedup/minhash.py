@@ -43,6 +43,9 @@ _WORD_BYTE = np.zeros(256, dtype=bool)
 _WORD_BYTE[[*b"0123456789_abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ"]] = True
 _WORD_BYTE[0x80:] = True
 
+# multi-byte punctuation: (lead byte, bytes, mask and value of the second byte)
+_PUNCTUATION = ((0xE2, 3, 0xFE, 0x80), (0xE3, 3, 0xFF, 0x80), (0xC2, 2, 0, 0))
+
 _powers = np.ones(1, dtype=np.uint64)
 _inverse_powers = np.ones(1, dtype=np.uint64)
 
@@ -67,7 +70,9 @@ def _grow_powers(n: int) -> None:
 
 def word_hashes(text: str) -> np.ndarray:
     """One 64-bit hash per word of the text, in order (see the module's docstring for 'word')."""
-    data = np.frombuffer(unicodedata.normalize("NFKC", text).casefold().encode("utf-8", "replace"), np.uint8)
+    ascii = text.isascii()  # NFKC leaves ASCII as it is, and it has no multi-byte punctuation
+    folded = text.lower() if ascii else unicodedata.normalize("NFKC", text).casefold()
+    data = np.frombuffer(folded.encode("utf-8", "replace"), np.uint8)
     n = data.size
     if n == 0:
         return np.zeros(0, dtype=np.uint64)
@@ -76,7 +81,7 @@ def word_hashes(text: str) -> np.ndarray:
     np.take(_WORD_BYTE, data, out=inner)
     # U+2000-U+206F (E2 80 xx, E2 81 xx): dashes, quotes, ellipsis, spaces; U+3000-U+303F
     # (E3 80 xx): CJK punctuation; U+0080-U+00BF (C2 xx): Latin-1 punctuation
-    for lead, width, mask, follow in ((0xE2, 3, 0xFE, 0x80), (0xE3, 3, 0xFF, 0x80), (0xC2, 2, 0, 0)):
+    for lead, width, mask, follow in () if ascii else _PUNCTUATION:
         at = np.flatnonzero(data[: n - width + 1] == lead)
         if at.size:
             if mask:
