@@ -192,3 +192,27 @@ def test_exact_copy_found_by_fingerprint() -> None:
 )
 def test_words_as_the_index_reads_them(a: str, b: str, same: bool) -> None:
     assert (signature(a).exact == signature(b).exact) is same
+
+
+@pytest.mark.parametrize("buffer_docs", [1, 3, 64])
+def test_postings_answer_like_a_dict_of_lists(buffer_docs: int) -> None:
+    """Runs, merges, directories and the buffer against the obvious reference; keys drawn from a
+    small range so that keys repeat, a few of them more often than the cap."""
+    import numpy as np
+
+    from reviewcrawl.dedup.postings import Postings
+
+    rng = np.random.default_rng(3)
+    postings, reference = Postings(buffer_docs=buffer_docs, max_bucket=64), {}
+    popular = np.array([7, 4_000_000_000], dtype=np.uint32)
+    for doc in range(600):
+        keys = np.concatenate([rng.integers(0, 5000, 20).astype(np.uint32), popular])
+        if doc % 50 == 0:
+            want = sorted(d for k in keys.tolist() if len(reference.get(k, [])) <= 64 for d in reference.get(k, []))
+            assert sorted(postings.lookup(keys).tolist()) == want, doc
+        postings.add(keys, doc)
+        for k in set(keys.tolist()):
+            reference.setdefault(k, []).append(doc)
+    bulk = Postings(max_bucket=64)
+    bulk.add_many(np.array([5, 9, 5, 2**32 - 1], dtype=np.uint32), np.array([0, 1, 2, 3], dtype=np.uint32))
+    assert sorted(bulk.lookup(np.array([5, 2**32 - 1, 8], dtype=np.uint32)).tolist()) == [0, 2, 3]

@@ -207,10 +207,21 @@ class _Table:
 
 
 def _fold(value: int, slot: int) -> int:
-    """A 64-bit hash folded into a 32-bit postings key of its own slot (after the bands)."""
+    """A 64-bit hash folded into a 32-bit postings key of its own slot (after the bands).
+
+    >>> _fold(-5, BANDS) == int(_fold_all(np.array([-5]), BANDS)[0])
+    True
+    """
     x = (value & 0xFFFFFFFFFFFFFFFF) ^ (slot * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)
     x = ((x ^ (x >> 31)) * 0x7FB5D329728EA185) & 0xFFFFFFFFFFFFFFFF
     return ((x ^ (x >> 27)) * 0x81DADEF4BC2DD44D & 0xFFFFFFFFFFFFFFFF) >> 32
+
+
+def _fold_all(values: np.ndarray, slot: int) -> np.ndarray:
+    """_fold of many signed 64-bit hashes at once."""
+    x = values.astype(np.int64).view(np.uint64) ^ np.uint64(slot * 0x9E3779B97F4A7C15 & 0xFFFFFFFFFFFFFFFF)
+    x = (x ^ (x >> np.uint64(31))) * np.uint64(0x7FB5D329728EA185)
+    return (((x ^ (x >> np.uint64(27))) * np.uint64(0x81DADEF4BC2DD44D)) >> np.uint64(32)).astype(np.uint32)
 
 
 def postings_keys(key: str, sig: Signature) -> np.ndarray:
@@ -291,15 +302,15 @@ class _Local:
         self.keys.append(key)
         self.postings.add(keys, doc)
 
-    def _load(self, keys: list[str], rows: dict[str, np.ndarray]) -> None:
+    def _load(self, keys: list[str], key_hashes: np.ndarray, rows: dict[str, np.ndarray]) -> None:
         """File many documents at once (opening a stored index): vectorised, one sort."""
         n = len(keys)
         self.keys = keys
         self.table.extend(rows)
         docs = np.arange(n, dtype=np.uint32)
-        own = np.fromiter((_fold(key_hash(k), BANDS) for k in keys), dtype=np.uint32, count=n)
+        own = _fold_all(key_hashes, BANDS)
         real = rows["size"] > 0
-        exact = np.fromiter((_fold(x, BANDS + 1) for x in rows["exact"][real].tolist()), dtype=np.uint32)
+        exact = _fold_all(rows["exact"][real], BANDS + 1)
         self.postings.add_many(
             np.concatenate([own, exact, band_keys(rows["sig"][real]).ravel()]),
             np.concatenate([docs, docs[real], np.repeat(docs[real], BANDS)]),
@@ -315,7 +326,8 @@ class _Local:
 SQLITE_SCHEMA = """
 CREATE TABLE IF NOT EXISTS near_copy_index (
     doc       INTEGER PRIMARY KEY,  -- 0, 1, 2 ... in the order the texts were filed
-    key       TEXT NOT NULL UNIQUE,
+    key       TEXT NOT NULL,        -- what it was filed under (a canonical URL), once
+    key_hash  INTEGER NOT NULL,     -- blake2b of the key: no hashing when the index is opened
     exact     INTEGER NOT NULL,     -- hash of the words: exact copies
     size      INTEGER NOT NULL,     -- distinct shingles
     root      INTEGER NOT NULL,     -- the original's doc (itself for an original)
@@ -340,15 +352,15 @@ class _SQLite(_Local):
         self.conn.execute("PRAGMA synchronous=NORMAL")
         self.conn.executescript(SQLITE_SCHEMA)
         self.batch = batch
-        self._pending: list[tuple[int, str, int, int, int, bytes]] = []
+        self._pending: list[tuple[int, str, int, int, int, int, bytes]] = []
         rows = self.conn.execute(
-            "SELECT doc, key, exact, size, root, signature FROM near_copy_index ORDER BY doc"
+            "SELECT doc, key, key_hash, exact, size, root, signature FROM near_copy_index ORDER BY doc"
         ).fetchall()
         if rows:
-            docs, keys, exact, sizes, roots, blobs = zip(*rows, strict=True)
+            docs, keys, hashes, exact, sizes, roots, blobs = zip(*rows, strict=True)
             if docs[-1] != len(docs) - 1:
                 raise RuntimeError(f"{path}: near_copy_index is not numbered 0..n-1; was it edited by hand?")
-            self._load(list(keys), {
+            self._load(list(keys), np.array(hashes, dtype=np.int64), {
                 "sig": np.frombuffer(b"".join(blobs), dtype="<u2").reshape(len(rows), BINS),
                 "size": np.array(sizes, dtype=np.uint32),
                 "root": np.array(roots, dtype=np.uint32),
@@ -358,7 +370,7 @@ class _SQLite(_Local):
     def _file(self, key: str, sig: Signature, keys: np.ndarray, root: int) -> None:
         doc = len(self.keys)
         super()._file(key, sig, keys, root)
-        self._pending.append((doc, key, sig.exact, sig.size, root, sig.values.astype("<u2").tobytes()))
+        self._pending.append((doc, key, key_hash(key), sig.exact, sig.size, root, sig.values.astype("<u2").tobytes()))
         if len(self._pending) >= self.batch:
             self.flush()
 
@@ -366,7 +378,7 @@ class _SQLite(_Local):
         if self._pending:
             with self.conn:
                 self.conn.execute("BEGIN")
-                self.conn.executemany("INSERT INTO near_copy_index VALUES (?, ?, ?, ?, ?, ?)", self._pending)
+                self.conn.executemany("INSERT INTO near_copy_index VALUES (?, ?, ?, ?, ?, ?, ?)", self._pending)
             self._pending.clear()
 
     def close(self) -> None:

@@ -20,6 +20,7 @@ __all__ = ["Postings"]
 
 _SLOT_ENTRIES = 16  # mean entries per directory slot
 _GATHER = 64  # widest slot read by one gather; wider slots (a popular key) are searched instead
+_FANOUT = 8  # a run is merged into the one before it once it is an eighth of its size
 
 
 class _Run:
@@ -51,35 +52,44 @@ class _Run:
         keys[rest], docs[rest] = ak, ad
         return _Run(keys, docs)
 
-    def find(self, queries: np.ndarray, cap: int) -> list[np.ndarray]:
+    def find(self, queries: np.ndarray) -> tuple[np.ndarray, np.ndarray] | None:
+        """(which query, document) of every entry whose key is among the queries."""
         slot = queries >> self.shift
         lo = self.directory[slot].astype(np.intp)
-        width = self.directory[slot + 1].astype(np.intp) - lo
-        widest = int(width.max())
+        hi = self.directory[slot + 1].astype(np.intp)
+        widest = int((hi - lo).max())
         if widest == 0:
-            return []
-        if widest > _GATHER:
-            return self._search(queries, cap)
-        offsets = np.arange(widest)
-        inside = offsets < width[:, None]
-        at = np.where(inside, lo[:, None] + offsets, 0)
-        equal = (self.keys[at] == queries[:, None]) & inside
-        per_key = equal.sum(axis=1)
-        if not per_key.any():
-            return []
-        equal &= (per_key <= cap)[:, None]
-        return [self.docs[at[equal]]]
+            return None
+        if widest > _GATHER:  # a popular key: search instead of reading its whole slot
+            lo = np.searchsorted(self.keys, queries, side="left")
+            hi = np.searchsorted(self.keys, queries, side="right")
+            counts = hi - lo
+            if not counts.any():
+                return None
+            which = np.repeat(np.arange(queries.size), counts)
+            at = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
+            return which, self.docs[at]
+        at = lo[:, None] + np.arange(widest)  # each key's slot, padded to the widest
+        inside = at < hi[:, None]
+        np.minimum(at, self.keys.size - 1, out=at)
+        equal = self.keys[at] == queries[:, None]
+        equal &= inside
+        which, column = np.nonzero(equal)
+        if which.size == 0:
+            return None
+        return which, self.docs[at[which, column]]
 
-    def _search(self, queries: np.ndarray, cap: int) -> list[np.ndarray]:
-        lo = np.searchsorted(self.keys, queries, side="left")
-        hi = np.searchsorted(self.keys, queries, side="right")
-        spans = np.flatnonzero((hi > lo) & (hi - lo <= cap))
-        return [self.docs[lo[i] : hi[i]] for i in spans.tolist()]
+
+def _sorted_run(keys: np.ndarray, docs: np.ndarray) -> _Run:
+    """A run of distinct (key, doc) pairs sorted by key, then doc: one sort of 64-bit words,
+    several times faster than a stable argsort of the keys."""
+    pairs = np.unique((np.ravel(keys).astype(np.uint64) << np.uint64(32)) | np.ravel(docs).astype(np.uint64))
+    return _Run((pairs >> np.uint64(32)).astype(np.uint32), pairs.astype(np.uint32))
 
 
 class Postings:
-    """``add(keys, doc)`` files one document under several keys; ``lookup(keys)`` returns the
-    documents filed under any of them (with repeats: one per key they share).
+    """``add(keys, doc)`` files one document under several keys (once under a key it gives twice);
+    ``lookup(keys)`` returns the documents filed under any of them (one per key they share).
 
     A key filed under more than ``max_bucket`` documents is skipped by lookups: it says nothing
     about any one of them (a boilerplate shingle shared by a whole site, say).
@@ -89,6 +99,8 @@ class Postings:
         self.dtype = np.dtype(np.uint32)
         self.buffer_docs = buffer_docs
         self.max_bucket = max_bucket
+        if max_bucket < _GATHER:
+            raise ValueError(f"max_bucket must be at least {_GATHER}")
         self._buffer: dict[int, int | list[int]] = {}  # a key's one document, or its list
         self._buffered_docs = 0
         self._runs: list[_Run] = []
@@ -107,22 +119,19 @@ class Postings:
         first = buffer.setdefault
         for key in keys.tolist():
             old = first(key, doc)
-            if old != doc:  # the key had documents: keep them all, in order
-                if isinstance(old, list):
+            if isinstance(old, list):  # the key had documents: keep them all, in order, once each
+                if old[-1] != doc:
                     old.append(doc)
-                else:
-                    buffer[key] = [old, doc]
+            elif old != doc:
+                buffer[key] = [old, doc]
         self._buffered_docs += 1
         if self._buffered_docs >= self.buffer_docs:
             self.flush()
 
     def add_many(self, keys: np.ndarray, docs: np.ndarray) -> None:
         """File a batch at once (when an index is loaded from disk): keys and docs of equal shape."""
-        keys = np.ascontiguousarray(keys, dtype=self.dtype).ravel()
-        docs = np.ascontiguousarray(docs, dtype=np.uint32).ravel()
-        if keys.size:
-            order = np.argsort(keys, kind="stable")
-            self._push(_Run(keys[order], docs[order]))
+        if np.size(keys):
+            self._push(_sorted_run(keys, docs))
 
     def flush(self) -> None:
         if not self._buffer:
@@ -131,33 +140,39 @@ class Postings:
         sizes = [len(v) for v in lists]
         keys = np.repeat(np.fromiter(self._buffer.keys(), dtype=self.dtype, count=len(sizes)), sizes)
         docs = np.fromiter((d for v in lists for d in v), dtype=np.uint32, count=keys.size)
-        order = np.argsort(keys, kind="stable")
         self._buffer, self._buffered_docs = {}, 0
-        self._push(_Run(keys[order], docs[order]))
+        self._push(_sorted_run(keys, docs))
 
     def _push(self, run: _Run) -> None:
         self._runs.append(run)
-        # keep run sizes decreasing by at least half each: O(log n) runs, each entry merged O(log n) times
-        while len(self._runs) > 1 and self._runs[-2].keys.size <= 2 * self._runs[-1].keys.size:
+        # run sizes fall by a factor of _FANOUT or more: at most log8(n / buffer) + 1 runs to search
+        # (4 at a million texts), each entry moved about _FANOUT / 2 times per level by merges
+        while len(self._runs) > 1 and self._runs[-2].keys.size <= _FANOUT * self._runs[-1].keys.size:
             last = self._runs.pop()
             self._runs[-1] = self._runs[-1].merge(last)
 
     def lookup(self, keys: np.ndarray) -> np.ndarray:
-        found: list[np.ndarray] = []
-        buffer, cap = self._buffer, self.max_bucket
-        if buffer:
-            hits = [b for b in map(buffer.get, keys.tolist()) if b is not None]
-            if hits:
-                docs = [
-                    d
-                    for b in hits
-                    if not isinstance(b, list) or len(b) <= cap
-                    for d in (b if isinstance(b, list) else (b,))
-                ]
-                found.append(np.array(docs, dtype=np.uint32))
+        """The documents filed under any of the keys, once per key they share; keys filed under
+        more than max_bucket documents in all are left out."""
         queries = keys.astype(self.dtype, copy=False)
+        whiches: list[np.ndarray] = []
+        found: list[np.ndarray] = []
+        if self._buffer:
+            hits = [(i, b) for i, b in enumerate(map(self._buffer.get, queries.tolist())) if b is not None]
+            if hits:
+                pairs = [(i, d) for i, b in hits for d in (b if isinstance(b, list) else (b,))]
+                both = np.array(pairs, dtype=np.int64)
+                whiches.append(both[:, 0])
+                found.append(both[:, 1].astype(np.uint32))
         for run in self._runs:
-            found.extend(run.find(queries, cap))
+            hit = run.find(queries)
+            if hit is not None:
+                whiches.append(hit[0])
+                found.append(hit[1])
         if not found:
             return np.zeros(0, dtype=np.uint32)
-        return np.concatenate(found)
+        which, docs = np.concatenate(whiches), np.concatenate(found)
+        counts = np.bincount(which, minlength=queries.size)
+        if counts.max() > self.max_bucket:
+            docs = docs[counts[which] <= self.max_bucket]
+        return docs

@@ -132,8 +132,7 @@ local updated = {}
 local tail = struct.pack('<I4', doc)
 for i = 1, #fields do
   local f = fields[i]
-  local current = updated[f] or buckets[i] or ''
-  updated[f] = current .. tail
+  if not updated[f] then updated[f] = (buckets[i] or '') .. tail end  -- once under a key given twice
 end
 local flat = {}
 for f, v in pairs(updated) do flat[#flat + 1] = f; flat[#flat + 1] = v end
