@@ -315,6 +315,42 @@ DATES = [
         None,
         id="no-date-stated",
     ),
+    pytest.param(
+        page("", "<div id='head'><div id='navwrap'><div class='navtop'><span class='mod_datetime'>Mittwoch, "
+             "01. November 2023</span></div></div></div><main><div class='page'><h1>Queer Royal</h1>"
+             "<div class='entry-meta'>31. Oktober 2023</div>" + PARA + "</div></main>", lang="de"),
+        "2023-10-31",
+        id="todays-date-in-the-navigation-bar",
+    ),
+    pytest.param(
+        page("", "<div id='wrap'><div class='post'><h2>Was ist Freie Software</h2><p class='author'>von r23 "
+             "» 21.01.2009, 05:42</p>" + PARA + "</div><div id='page-footer'><p class='responsive-center time'>"
+             "Aktuelle Zeit: 14.10.2020, 12:18</p></div></div>", lang="de"),
+        "2009-01-21",
+        id="forum-post-date-not-the-footer-clock",
+    ),
+    pytest.param(
+        page("", "<article><header><h1>Schöne Pferde</h1>" + PARA * 5 + "</header><div class='single-author'>"
+             "<p class='single-dachzeile author'><em>von</em><span>Fred Hüning</span> <em>31.10.2023</em></p>"
+             "</div>" + PARA + "</article>", lang="de"),
+        "2023-10-31",
+        id="date-in-the-byline",
+    ),
+    pytest.param(
+        page("", "<div class='main section'><div class='widget Blog'><div class='post hentry'>"
+             "<h3 class='post-title'>Rezi: Love is War</h3>" + PARA + "<div class='post-footer'>"
+             "<span class='post-timestamp'><a class='timestamp-link'><abbr class='published' "
+             "itemprop='datePublished' title='2017-09-09T10:52:00+02:00'>10:52</abbr></a></span></div></div>"
+             "</div></div>", lang="de"),
+        "2017-09-09",
+        id="blogger-abbr-title-in-the-blog-widget",
+    ),
+    pytest.param(
+        page("", "<article class='content'><h1>Coronavirus</h1>" + PARA * 5 + "<div class='row'><aside class='columns'>"
+             "<ul class='content__meta'><li>26.02.2020</li></ul></aside>" + PARA + "</div></article>", lang="de"),
+        "2020-02-26",
+        id="meta-column-aside-inside-the-article",
+    ),
 ]  # fmt: skip
 
 

@@ -478,6 +478,59 @@ def _nearest(page: _Page, elements: list[etree._Element]) -> list[etree._Element
     return [el for _, _, el in ranked]
 
 
+# page furniture whose dates are the site's, not the article's: navigation bars and mastheads
+# ("Mittwoch, 01. November 2023" above the menu is today's date), page headers and footers
+# ("Aktuelle Zeit: 14.10.2020" under a forum thread)
+NAV_MARKER_RE = re.compile(r"(?:^|[\s_-])(?:nav\w*|menu\w*|masthead|top-?bar|breadcrumbs?)(?:$|[\s_-])", re.I)
+PAGE_FURNITURE_RE = re.compile(r"(?:^|\s)(?:(?:page|site|global|main)[-_]?)?(?:header|footer)(?:$|\s)", re.I)
+
+
+def _heading_ancestors(page: _Page) -> list[etree._Element]:
+    return list(page.heading.iterancestors()) if page.heading is not None else []
+
+
+def _date_in_article(el: etree._Element, holders: list[etree._Element], scope: etree._Element | None) -> bool:
+    """A date element outside comments, sidebars, navigation and the page's own header and footer.
+
+    ``holders`` are the heading's ancestors: a container that holds the headline is the article's
+    (Blogger wraps the whole post list in a "widget"), whatever its class says. Headers and
+    footers count only outside the article (``scope``): a post's own footer carries its date.
+    """
+    ancestors = list(el.iterancestors())
+    in_scope = scope is not None and any(a is scope for a in ancestors)
+    for a in ancestors:
+        if a.tag in ("body", "html"):
+            return True
+        if any(a is h for h in holders):
+            continue
+        if a.tag == "nav" or (a.tag == "aside" and not any(b.tag == "article" for b in a.iterancestors())):
+            return False
+        if a.tag in ("header", "footer") and not in_scope and not any(b.tag == "article" for b in a.iterancestors()):
+            return False
+        marker = f"{a.get('class', '')} {a.get('id', '')}"
+        if marker == " ":
+            continue
+        if COMMENT_ANCESTOR_RE.search(marker) or NAV_MARKER_RE.search(marker) or PAGE_FURNITURE_RE.search(marker):
+            return False
+    return True
+
+
+def _dated_nearest(page: _Page, elements: list[etree._Element]) -> list[etree._Element]:
+    """Date elements of the article, those in the article first, nearest the heading first."""
+    order = page.scan.order
+    head_pos = order.get(page.heading, 0) if page.heading is not None else 0
+    scope = page.scope
+    holders = _heading_ancestors(page)
+    ranked = []
+    for el in elements:
+        if not _date_in_article(el, holders, scope):
+            continue
+        in_scope = scope is not None and any(a is scope for a in el.iterancestors())
+        ranked.append((0 if in_scope else 1, abs(order.get(el, head_pos) - head_pos), el))
+    ranked.sort(key=lambda x: (x[0], x[1]))
+    return [el for _, _, el in ranked]
+
+
 def _visible_date(page: _Page, modified: bool) -> tuple[ParsedDate | None, str | None]:
     """A date the reader sees: <time>, date-marked elements, bylines, near the heading."""
     opts = page.date_opts()
@@ -486,7 +539,7 @@ def _visible_date(page: _Page, modified: bool) -> tuple[ParsedDate | None, str |
         marker = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
         if bool(UPDATED_RE.search(marker)) == modified:
             times.append(el)
-    for el in _nearest(page, times)[:5]:
+    for el in _dated_nearest(page, times)[:5]:
         d = parse_date(el.get("datetime"), **opts) if el.get("datetime") else None
         d = d or search_date("".join(el.itertext()), date_order=opts["date_order"], now=page.now)
         if d:
@@ -499,8 +552,11 @@ def _visible_date(page: _Page, modified: bool) -> tuple[ParsedDate | None, str |
             continue
         (strong if STRONG_DATE_MARKER_RE.search(marker) else weak).append(el)
     strong += [el for el in page.scan.itemprops if el.get("itemprop") in ("datePublished", "dateCreated")]
-    for el in _nearest(page, strong)[:12] + _nearest(page, weak)[:12]:
-        value = el.get("content") or el.get("datetime")
+    # a byline often carries the date: "von Fred Hüning 31.10.2023", "r23 » 21.01.2009, 05:42"
+    bylines = [el for el, marker in page.scan.hinted if AUTHOR_MARKER_RE.search(marker) and el.tag != "time"]
+    for el in _dated_nearest(page, strong)[:12] + _dated_nearest(page, weak)[:12] + _dated_nearest(page, bylines)[:6]:
+        # microformats put the machine date in an <abbr title> (Blogger: <abbr class="published" title=...>)
+        value = el.get("content") or el.get("datetime") or (el.get("title") if el.tag == "abbr" else None)
         d = parse_date(value, **opts) if value else None
         if d is None:
             text = " ".join("".join(el.itertext()).split())
