@@ -360,6 +360,19 @@ def test_date_published(html: str, expected: str | None) -> None:
     assert (got[:10] if got else None) == expected
 
 
+# a page that states no date: the URL's path may spell one out
+URL_DATES = [
+    pytest.param("https://news.example/20200428/meet-the-swede/", "2020-04-28", id="compact-date-folder"),
+    pytest.param("https://verein.example/media-news/meldungen/29-10-2021", "2021-10-29", id="day-first-last-segment"),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), URL_DATES)
+def test_url_date(url: str, expected: str | None) -> None:
+    got = extract_review(page("", "<article><h1>Ballerina</h1>" + PARA + "</article>"), url).date_published
+    assert (got[:10] if got else None) == expected
+
+
 SCORE_BOX = (
     "<article><header><h1>Lust for Youth: Lust for Youth</h1><div class='ScoreBoxWrapper-crlYGj'>"
     "<div class='ScoreCircle-cIQIJH'><p class='BaseText-fETRLB Rating-cJfxuJ'>{score}</p></div></div></header>"

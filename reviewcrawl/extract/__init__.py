@@ -47,6 +47,9 @@ ARTICLE_TYPES = frozenset(
 USER_REVIEW_PARENTS = frozenset({"Recipe", "LocalBusiness", "Restaurant", "Place", "Course", "SoftwareApplication"})
 
 URL_DATE_RE = re.compile(r"/((?:19|20)\d{2})[/_-](0?[1-9]|1[0-2])[/_-](0?[1-9]|[12]\d|3[01])(?:/|[_-]|$)")
+# other dates a path spells out: /20200428/slug (year, month, day run together), /meldungen/29-10-2021
+URL_COMPACT_DATE_RE = re.compile(r"/((?:19|20)\d{2})(0[1-9]|1[0-2])(0[1-9]|[12]\d|3[01])(?:/|[_-]|\.html?$|$)")
+URL_DMY_DATE_RE = re.compile(r"/(0?[1-9]|[12]\d|3[01])[._-](0?[1-9]|1[0-2])[._-]((?:19|20)\d{2})(?:/|[_-]|\.html?$|$)")
 CLASS_RATING_XPATH = etree.XPath(".//*[contains(@class, 'rating') or contains(@class, 'p-rating') or @data-rating]")
 COMMENT_ANCESTOR_RE = re.compile(
     r"(?:^|[\s_-])(?:comments?|commentlist|comment-list|respond|reply|replies|related|sidebar|widget|site-footer|"
@@ -564,12 +567,24 @@ def _visible_date(page: _Page, modified: bool) -> tuple[ParsedDate | None, str |
                 d = search_date(text, date_order=opts["date_order"], now=page.now)
         if d:
             return d, "text"
-    m = URL_DATE_RE.search(urlsplit(page.url).path)
-    if m:
-        d = parse_date(f"{m.group(1)}-{int(m.group(2)):02d}-{int(m.group(3)):02d}", **opts)
-        if d:
-            return d, "url"
+    d = _url_date(page.url, page.now)
+    if d:
+        return d, "url"
     return _date_near_heading(page)
+
+
+def _url_date(url: str, now: dt.datetime | None = None) -> ParsedDate | None:
+    """The day a path spells out: /2025/06/07/, /2025-06-07-slug, /20250607/, /07-06-2025."""
+    path = urlsplit(url).path
+    m = URL_DATE_RE.search(path) or URL_COMPACT_DATE_RE.search(path)
+    if m:
+        y, mo, d = m.group(1), m.group(2), m.group(3)
+    else:
+        m = URL_DMY_DATE_RE.search(path)
+        if not m:
+            return None
+        d, mo, y = m.group(1), m.group(2), m.group(3)
+    return parse_date(f"{y}-{int(mo):02d}-{int(d):02d}", now=now)
 
 
 def _date_near_heading(page: _Page) -> tuple[ParsedDate | None, str | None]:
