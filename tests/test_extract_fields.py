@@ -351,6 +351,32 @@ DATES = [
         "2020-02-26",
         id="meta-column-aside-inside-the-article",
     ),
+    pytest.param(
+        page("<meta property='article:published_time' content='2017-04-12T18:33:59+02:00'>",
+             "<article itemscope itemtype='https://schema.org/Article'><h1>Intestin</h1>"
+             "<meta itemprop='datePublished' content='2020-02-19'>" + PARA + "</article><div class='comment-list'>"
+             "<article class='comment' itemscope itemtype='https://schema.org/Review'>"
+             "<meta itemprop='datePublished' content='2019-02-12'><p itemprop='reviewBody'>Merci !</p></article></div>",
+             lang="fr"),
+        "2017-04-12",
+        id="head-meta-before-microdata-of-a-comment",
+    ),
+    pytest.param(
+        page("", "<div itemscope itemtype='https://schema.org/Product'><h1 itemprop='name'>Ferienhaus Feinen</h1>"
+             + PARA + "".join(f"<div class='rating-box' itemprop='review' itemscope itemtype='https://schema.org/Review'>"
+             f"<meta itemprop='datePublished' content='{d}'><p itemprop='reviewBody'>Schön!</p></div>"
+             for d in ("2018-05-23", "2017-10-17")) + "</div>", lang="de"),
+        None,
+        id="dates-of-readers-reviews-in-meta-elements",
+    ),
+    pytest.param(
+        page("", "<div itemscope itemtype='https://schema.org/Product'><h1 itemprop='name'>Kleintierstall</h1>"
+             + PARA + "".join(f"<div class='row' itemprop='review' itemscope itemtype='https://schema.org/Review'>"
+             f"<span itemprop='datePublished' content='{d}'></span><p itemprop='reviewBody'>Gut.</p></div>"
+             for d in ("2020-06-08 00:00:00", "2010-07-15 12:53:35")) + "</div>", lang="de"),
+        None,
+        id="dates-of-readers-reviews-in-spans",
+    ),
 ]  # fmt: skip
 
 

@@ -534,6 +534,19 @@ def _dated_nearest(page: _Page, elements: list[etree._Element]) -> list[etree._E
     return [el for _, _, el in ranked]
 
 
+READERS_ITEM_PROPS = frozenset(
+    {"review", "reviews", "comment", "comments", "answer", "suggestedAnswer", "acceptedAnswer"}
+)
+
+
+def _readers_item(el: etree._Element) -> bool:
+    """An itemprop of a nested item that readers wrote: a product's reviews, a post's comments."""
+    for a in el.iterancestors():
+        if a.get("itemscope") is not None:
+            return a.get("itemprop") in READERS_ITEM_PROPS
+    return False
+
+
 def _visible_date(page: _Page, modified: bool) -> tuple[ParsedDate | None, str | None]:
     """A date the reader sees: <time>, date-marked elements, bylines, near the heading."""
     opts = page.date_opts()
@@ -554,7 +567,11 @@ def _visible_date(page: _Page, modified: bool) -> tuple[ParsedDate | None, str |
         if el.tag in ("time", "body", "html") or not DATE_MARKER_RE.search(marker) or UPDATED_RE.search(marker):
             continue
         (strong if STRONG_DATE_MARKER_RE.search(marker) else weak).append(el)
-    strong += [el for el in page.scan.itemprops if el.get("itemprop") in ("datePublished", "dateCreated")]
+    strong += [
+        el
+        for el in page.scan.itemprops
+        if el.get("itemprop") in ("datePublished", "dateCreated") and not _readers_item(el)
+    ]
     # a byline often carries the date: "von Fred Hüning 31.10.2023", "r23 » 21.01.2009, 05:42"
     bylines = [el for el, marker in page.scan.hinted if AUTHOR_MARKER_RE.search(marker) and el.tag != "time"]
     for el in _dated_nearest(page, strong)[:12] + _dated_nearest(page, weak)[:12] + _dated_nearest(page, bylines)[:6]:
@@ -608,18 +625,16 @@ def _date(
     page: _Page,
     keys: tuple[str, ...],
     meta_keys: tuple[str, ...],
-    nodes: list[dict[str, Any] | None],
+    nodes: tuple[list[dict[str, Any] | None], list[dict[str, Any] | None]],
     modified: bool,
 ) -> tuple[ParsedDate | None, str | None]:
     opts = page.date_opts()
-    for node in nodes:
-        if node:
-            for key in keys:
-                d = parse_date(first_text(node.get(key)), **opts)
-                if d:
-                    return d, "jsonld"
+    ld_nodes, micro_nodes = nodes
+    d = _node_date(ld_nodes, keys, opts)
+    if d:
+        return d, "jsonld"
     for key in meta_keys:
-        for v in page.head.meta.get(key, ()):
+        for v in _meta_values(page, key):
             d = parse_date(v, **opts)
             if d:
                 return d, "meta"
@@ -629,7 +644,32 @@ def _date(
             d = parse_date(m.group(1), **opts) if m else None
             if d:
                 return d, "meta"
+    d = _node_date(micro_nodes, keys, opts)
+    if d:
+        return d, "microdata"
     return _visible_date(page, modified)
+
+
+def _node_date(nodes: list[dict[str, Any] | None], keys: tuple[str, ...], opts: dict[str, Any]) -> ParsedDate | None:
+    for node in nodes:
+        if node:
+            for key in keys:
+                d = parse_date(first_text(node.get(key)), **opts)
+                if d:
+                    return d
+    return None
+
+
+def _meta_values(page: _Page, key: str) -> list[str]:
+    """A head meta's values; for schema.org names only <meta name=...>: an itemprop <meta> in the
+    body belongs to whichever item holds it (a reader's review, a comment), read as microdata."""
+    if key not in ("datepublished", "datemodified"):
+        return page.head.meta.get(key, [])
+    return [
+        " ".join((el.get("content") or el.get("value") or "").split())
+        for el in page.scan.metas
+        if (el.get("name") or el.get("property") or "").lower() == key
+    ]
 
 
 PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "dc.date.issued",
@@ -881,7 +921,8 @@ def extract_review(
     put("canonical_url", *_canonical(page))
     put("title", *_title(page, review or micro_review, main or micro_main))
     put("author", *_author(page, review or micro_review, main, micro_main))
-    date_nodes = [review, micro_review, main, micro_main]
+    # JSON-LD, then the head's meta, then microdata (often a theme's leftover, or a comment's item)
+    date_nodes = ([review, main], [micro_review, micro_main])
     published, sig = _date(page, ("datePublished", "dateCreated", "uploadDate"), PUBLISHED_META, date_nodes, False)
     put("date_published", published.isoformat() if published else None, sig)
     modified, sig = _date(page, ("dateModified",), MODIFIED_META, date_nodes, True)
