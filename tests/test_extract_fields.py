@@ -377,6 +377,21 @@ DATES = [
         None,
         id="dates-of-readers-reviews-in-spans",
     ),
+    pytest.param(
+        page("<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"headline\": \"Playoffs\", "
+             "\"datePublished\": \"2023-11-09T01:09:55Z\"}</script>",
+             "<article><h1>Playoffs</h1><div class='meta'><div class='time'><time datetime='2023-11-08 18:09:55'>"
+             "November 8, 2023 at 6:09 p.m.</time></div></div>" + PARA + "</article>"),
+        "2023-11-08",
+        id="the-day-shown-not-the-utc-day-declared",
+    ),
+    pytest.param(
+        page("<meta name='date' content='2021-12-20T11:02:44+01:00'>",
+             "<article><h2>Rieslingbirthday</h2><div class='row'><span class='date'>27.01.2022</span></div>" + PARA
+             + "</article>", lang="de"),
+        "2022-01-27",
+        id="the-day-shown-not-a-stale-meta-date",
+    ),
 ]  # fmt: skip
 
 

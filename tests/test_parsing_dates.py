@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from reviewcrawl.parsing.dates import parse_date
+from reviewcrawl.parsing.dates import parse_date, search_date
 
 NOW = dt.datetime(2026, 11, 22, 12, 0, tzinfo=dt.UTC)
 
@@ -59,3 +59,16 @@ def test_parse_date(raw: str, order: str | None, expected: str) -> None:
 def test_not_a_date(raw: str) -> None:
     """No day (never filled from today), ambiguous numbers without an order, out of bounds."""
     assert parse_date(raw, now=NOW) is None
+
+
+# (text, expected) for search_date(human=True): the date a reader is shown, not a leftover timestamp
+SHOWN = [
+    ("Isabell Angele 2022-12-07T10:10:52+01:00 25. Dezember 2022 |", "2022-12-25"),
+    ("2022-12-07T10:10:52+01:00", None),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), SHOWN, ids=[t for t, _ in SHOWN])
+def test_search_date_shown(text: str, expected: str | None) -> None:
+    d = search_date(text, now=NOW, human=True)
+    assert (d.isoformat() if d else None) == expected

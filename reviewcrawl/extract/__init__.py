@@ -124,6 +124,7 @@ class _Page:
     _scope: etree._Element | None = None
     _scoped: bool = False
     _lang: str | None = None
+    _date_elements: list[etree._Element] | None = None
 
     @property
     def container(self) -> etree._Element | None:
@@ -484,38 +485,52 @@ def _nearest(page: _Page, elements: list[etree._Element]) -> list[etree._Element
 # page furniture whose dates are the site's, not the article's: navigation bars and mastheads
 # ("Mittwoch, 01. November 2023" above the menu is today's date), page headers and footers
 # ("Aktuelle Zeit: 14.10.2020" under a forum thread)
-NAV_MARKER_RE = re.compile(r"(?:^|[\s_-])(?:nav\w*|menu\w*|masthead|top-?bar|breadcrumbs?)(?:$|[\s_-])", re.I)
+NAV_MARKER_RE = re.compile(
+    r"(?:^|[\s_-])(?:nav\w*|menu\w*|masthead|top-?bar|breadcrumbs?|related\w*|recirc\w*|ticker)(?:$|[\s_-])", re.I
+)
+AMBIGUOUS_NUMERIC_RE = re.compile(r"^(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|1[0-2])[/-]\d{2,4}$")
 PAGE_FURNITURE_RE = re.compile(r"(?:^|\s)(?:(?:page|site|global|main)[-_]?)?(?:header|footer)(?:$|\s)", re.I)
 
 
-def _heading_ancestors(page: _Page) -> list[etree._Element]:
-    return list(page.heading.iterancestors()) if page.heading is not None else []
+_OTHER_CONTENT_CACHE: dict[str, bool] = {}
 
 
-def _date_in_article(el: etree._Element, holders: list[etree._Element], scope: etree._Element | None) -> bool:
-    """A date element outside comments, sidebars, navigation and the page's own header and footer.
+def _other_content_marker(marker: str) -> bool:
+    hit = _OTHER_CONTENT_CACHE.get(marker)
+    if hit is None:
+        if len(_OTHER_CONTENT_CACHE) > 50_000:
+            _OTHER_CONTENT_CACHE.clear()
+        hit = _OTHER_CONTENT_CACHE[marker] = bool(
+            COMMENT_ANCESTOR_RE.search(marker) or NAV_MARKER_RE.search(marker) or PAGE_FURNITURE_RE.search(marker)
+        )
+    return hit
 
-    ``holders`` are the heading's ancestors: a container that holds the headline is the article's
-    (Blogger wraps the whole post list in a "widget"), whatever its class says. Headers and
-    footers count only outside the article (``scope``): a post's own footer carries its date.
+
+def _date_place(el: etree._Element, holders: set[int], scope: etree._Element | None) -> int | None:
+    """0 for a date element in the article, 1 elsewhere on the page, None in comments, sidebars,
+    navigation and the page's own header and footer.
+
+    ``holders`` are the ids of the heading's ancestors: a container that holds the headline is the
+    article's (Blogger wraps the whole post list in a "widget"), whatever its class says. Headers
+    and footers count only outside the article (``scope``): a post's own footer carries its date.
     """
     ancestors = list(el.iterancestors())
     in_scope = scope is not None and any(a is scope for a in ancestors)
     for a in ancestors:
-        if a.tag in ("body", "html"):
-            return True
-        if any(a is h for h in holders):
+        tag = a.tag
+        if tag in ("body", "html"):
+            break
+        if id(a) in holders:
             continue
-        if a.tag == "nav" or (a.tag == "aside" and not any(b.tag == "article" for b in a.iterancestors())):
-            return False
-        if a.tag in ("header", "footer") and not in_scope and not any(b.tag == "article" for b in a.iterancestors()):
-            return False
+        if tag == "nav":
+            return None
+        if tag == "aside" or (tag in ("header", "footer") and not in_scope):
+            if not any(b.tag == "article" for b in a.iterancestors()):
+                return None
         marker = f"{a.get('class', '')} {a.get('id', '')}"
-        if marker == " ":
-            continue
-        if COMMENT_ANCESTOR_RE.search(marker) or NAV_MARKER_RE.search(marker) or PAGE_FURNITURE_RE.search(marker):
-            return False
-    return True
+        if marker != " " and _other_content_marker(marker):
+            return None
+    return 0 if in_scope else 1
 
 
 def _dated_nearest(page: _Page, elements: list[etree._Element]) -> list[etree._Element]:
@@ -523,13 +538,13 @@ def _dated_nearest(page: _Page, elements: list[etree._Element]) -> list[etree._E
     order = page.scan.order
     head_pos = order.get(page.heading, 0) if page.heading is not None else 0
     scope = page.scope
-    holders = _heading_ancestors(page)
+    holder_list = list(page.heading.iterancestors()) if page.heading is not None else []
+    holders = {id(a) for a in holder_list}  # the list keeps the proxies (and so their ids) alive
     ranked = []
     for el in elements:
-        if not _date_in_article(el, holders, scope):
-            continue
-        in_scope = scope is not None and any(a is scope for a in el.iterancestors())
-        ranked.append((0 if in_scope else 1, abs(order.get(el, head_pos) - head_pos), el))
+        place = _date_place(el, holders, scope)
+        if place is not None:
+            ranked.append((place, abs(order.get(el, head_pos) - head_pos), el))
     ranked.sort(key=lambda x: (x[0], x[1]))
     return [el for _, _, el in ranked]
 
@@ -547,34 +562,98 @@ def _readers_item(el: etree._Element) -> bool:
     return False
 
 
-def _visible_date(page: _Page, modified: bool) -> tuple[ParsedDate | None, str | None]:
-    """A date the reader sees: <time>, date-marked elements, bylines, near the heading."""
-    opts = page.date_opts()
+def _published_times(page: _Page, modified: bool) -> list[etree._Element]:
     times = []
     for el in page.scan.times:
         marker = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
         if bool(UPDATED_RE.search(marker)) == modified:
             times.append(el)
-    for el in _dated_nearest(page, times)[:5]:
+    return _dated_nearest(page, times)[:5]
+
+
+def _shown_date(page: _Page) -> ParsedDate | None:
+    """The publication day as the page shows it to the reader: the text of the article's first
+    <time> (or date-marked element) that spells out a whole date. Not its datetime attribute:
+    that is often UTC, a day off the day the site printed."""
+    order = page.date_opts()["date_order"]
+    scope, heading = page.scope, page.heading
+    head_pos = page.scan.order.get(heading, 0) if heading is not None else 0
+    for el in _published_times(page, False) + _date_elements(page)[:24]:
+        if el.tag == "meta":
+            continue
+        text = " ".join(" ".join(el.itertext()).split())
+        if len(text) > 200:
+            continue
+        d = search_date(text, date_order=order, now=page.now, human=True)
+        if d is None:
+            continue
+        if AMBIGUOUS_NUMERIC_RE.match(d.raw):
+            return None  # 11/01/2021: the page's own order is a guess, the declared date is not
+        if page.scan.order.get(el, 0) < head_pos and not (
+            scope is not None and any(a is scope for a in el.iterancestors())
+        ):
+            return None  # above the headline and outside the article: the masthead's today
+        return d
+    return None
+
+
+def _date_elements(page: _Page) -> list[etree._Element]:
+    """Elements that may hold the article's date, best first: date-marked ones, then weaker
+    markers (meta, info), then bylines; each group nearest the heading first."""
+    if page._date_elements is None:
+        page._date_elements = _find_date_elements(page)
+    return page._date_elements
+
+
+# the scan's markers are lower-cased already: the same patterns without IGNORECASE (~10x faster)
+_DATE_MARKER_LC = re.compile(DATE_MARKER_RE.pattern)
+_STRONG_DATE_MARKER_LC = re.compile(STRONG_DATE_MARKER_RE.pattern)
+_UPDATED_LC = re.compile(UPDATED_RE.pattern)
+_AUTHOR_MARKER_LC = re.compile(AUTHOR_MARKER_RE.pattern)
+_DATE_MARKER_CACHE: dict[str, int] = {}
+_STRONG, _WEAK, _BYLINE = 1, 2, 3
+
+
+def _date_marker_kind(marker: str) -> int:
+    """What a class/id says about dates: 1 a date, 2 maybe a date (meta, info), 3 a byline, 0 none."""
+    kind = _DATE_MARKER_CACHE.get(marker)
+    if kind is None:
+        if len(_DATE_MARKER_CACHE) > 50_000:
+            _DATE_MARKER_CACHE.clear()
+        if _DATE_MARKER_LC.search(marker) and not _UPDATED_LC.search(marker):
+            kind = _STRONG if _STRONG_DATE_MARKER_LC.search(marker) else _WEAK
+        else:
+            kind = _BYLINE if _AUTHOR_MARKER_LC.search(marker) else 0
+        _DATE_MARKER_CACHE[marker] = kind
+    return kind
+
+
+def _find_date_elements(page: _Page) -> list[etree._Element]:
+    strong, weak, bylines = [], [], []
+    groups = (None, strong, weak, bylines)
+    for el, marker in page.scan.hinted:
+        kind = _date_marker_kind(marker)
+        if kind and el.tag not in ("time", "body", "html"):
+            groups[kind].append(el)  # (a byline often carries the date: "von Fred Hüning 31.10.2023")
+    strong += [
+        el
+        for el in page.scan.itemprops
+        if el.get("itemprop") in ("datePublished", "dateCreated") and not _readers_item(el)
+    ]
+    return _dated_nearest(page, strong)[:12] + _dated_nearest(page, weak)[:12] + _dated_nearest(page, bylines)[:6]
+
+
+def _visible_date(page: _Page, modified: bool) -> tuple[ParsedDate | None, str | None]:
+    """A date the reader sees: <time>, date-marked elements, bylines, near the heading."""
+    opts = page.date_opts()
+    for el in _published_times(page, modified):
         d = parse_date(el.get("datetime"), **opts) if el.get("datetime") else None
         d = d or search_date("".join(el.itertext()), date_order=opts["date_order"], now=page.now)
         if d:
             return d, "text"
     if modified:
         return None, None
-    strong, weak = [], []
-    for el, marker in page.scan.hinted:
-        if el.tag in ("time", "body", "html") or not DATE_MARKER_RE.search(marker) or UPDATED_RE.search(marker):
-            continue
-        (strong if STRONG_DATE_MARKER_RE.search(marker) else weak).append(el)
-    strong += [
-        el
-        for el in page.scan.itemprops
-        if el.get("itemprop") in ("datePublished", "dateCreated") and not _readers_item(el)
-    ]
-    # a byline often carries the date: "von Fred Hüning 31.10.2023", "r23 » 21.01.2009, 05:42"
-    bylines = [el for el, marker in page.scan.hinted if AUTHOR_MARKER_RE.search(marker) and el.tag != "time"]
-    for el in _dated_nearest(page, strong)[:12] + _dated_nearest(page, weak)[:12] + _dated_nearest(page, bylines)[:6]:
+    for el in _date_elements(page):
         # microformats put the machine date in an <abbr title> (Blogger: <abbr class="published" title=...>)
         value = el.get("content") or el.get("datetime") or (el.get("title") if el.tag == "abbr" else None)
         d = parse_date(value, **opts) if value else None
@@ -628,6 +707,23 @@ def _date(
     nodes: tuple[list[dict[str, Any] | None], list[dict[str, Any] | None]],
     modified: bool,
 ) -> tuple[ParsedDate | None, str | None]:
+    d, signal = _declared_date(page, keys, meta_keys, nodes, modified)
+    if d is None:
+        return _visible_date(page, modified)
+    if not modified:
+        shown = _shown_date(page)
+        if shown is not None and shown.day != d.day:
+            return shown, "text"
+    return d, signal
+
+
+def _declared_date(
+    page: _Page,
+    keys: tuple[str, ...],
+    meta_keys: tuple[str, ...],
+    nodes: tuple[list[dict[str, Any] | None], list[dict[str, Any] | None]],
+    modified: bool,
+) -> tuple[ParsedDate | None, str | None]:
     opts = page.date_opts()
     ld_nodes, micro_nodes = nodes
     d = _node_date(ld_nodes, keys, opts)
@@ -647,7 +743,7 @@ def _date(
     d = _node_date(micro_nodes, keys, opts)
     if d:
         return d, "microdata"
-    return _visible_date(page, modified)
+    return None, None
 
 
 def _node_date(nodes: list[dict[str, Any] | None], keys: tuple[str, ...], opts: dict[str, Any]) -> ParsedDate | None:

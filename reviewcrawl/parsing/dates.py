@@ -266,10 +266,12 @@ def search_date(
     *,
     date_order: str | None = None,
     now: dt.datetime | None = None,
+    human: bool = False,
 ) -> ParsedDate | None:
     """The first complete date written inside a longer text ("Pete Evans · Posted: Oct 14, 2022").
 
     Fast forms only (ISO, numeric, month names in seven languages): no dateparser, no guessing.
+    ``human`` skips ISO date-times: what a reader is shown, not a timestamp left in the markup.
 
     >>> search_date("Pete Evans · CBC News · Posted: Oct 14, 2022 9:27 AM ET").isoformat()
     '2022-10-14'
@@ -283,6 +285,8 @@ def search_date(
     if not text or not HAS_DIGIT.search(text):
         return None
     for m in SEARCH_RE.finditer(text[:2000]):
+        if human and "T" in m.group():
+            continue  # a machine timestamp left in the text ("2022-12-07T10:10:52+01:00"), hidden by CSS
         d = parse_date(m.group(), date_order=date_order, now=now, fast_only=True)
         if d:
             return d
