@@ -392,6 +392,27 @@ DATES = [
         "2022-01-27",
         id="the-day-shown-not-a-stale-meta-date",
     ),
+    pytest.param(
+        page("", "<main><article><header><h1>Les grenades</h1><div class='time'><time datetime='2019-07-03T10:18:46Z'>"
+             "Publié le 29 juin 2019</time></div></header>" + PARA + "</article></main>", lang="fr"),
+        "2019-06-29",
+        id="time-element-text-beats-its-datetime",
+    ),
+    pytest.param(
+        page("", "<div class='post hentry'><h2>Kein Cyberterrorismus</h2><div class='entry'>" + PARA * 5
+             + "<p class='postmetadata alt'><small>Dieser Beitrag wurde am Samstag, 3. Dezember 2011 um 10:12 Uhr "
+             "veröffentlicht und unter Cybercrime, Cyberterrorismus abgelegt. Du kannst die Kommentare zu diesem "
+             "Eintrag durch den RSS-Feed verfolgen. Du kannst einen Kommentar schreiben.</small></p></div></div>",
+             lang="de"),
+        "2011-12-03",
+        id="opening-of-a-long-post-meta-line",
+    ),
+    pytest.param(
+        page("", "<div id='content'><div class='post'><h2>Geknipstes</h2>" + PARA * 5 + "<div class='datum'>"
+             "<span class='monat'>Feb 18</span><span class='jahr'>2009</span></div></div></div>", lang="de"),
+        "2009-02-18",
+        id="date-split-across-spans",
+    ),
 ]  # fmt: skip
 
 

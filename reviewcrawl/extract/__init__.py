@@ -648,19 +648,28 @@ def _visible_date(page: _Page, modified: bool) -> tuple[ParsedDate | None, str |
     opts = page.date_opts()
     for el in _published_times(page, modified):
         d = parse_date(el.get("datetime"), **opts) if el.get("datetime") else None
-        d = d or search_date("".join(el.itertext()), date_order=opts["date_order"], now=page.now)
+        # the day printed wins over a datetime attribute that names another day (a later edit, UTC)
+        shown = search_date(" ".join(el.itertext()), date_order=opts["date_order"], now=page.now, human=True)
+        if shown and (d is None or shown.day != d.day) and not AMBIGUOUS_NUMERIC_RE.match(shown.raw):
+            d = shown
         if d:
             return d, "text"
     if modified:
         return None, None
+    holders = list(page.heading.iterancestors()) if page.heading is not None else []
     for el in _date_elements(page):
         # microformats put the machine date in an <abbr title> (Blogger: <abbr class="published" title=...>)
         value = el.get("content") or el.get("datetime") or (el.get("title") if el.tag == "abbr" else None)
         d = parse_date(value, **opts) if value else None
         if d is None:
-            text = " ".join("".join(el.itertext()).split())
-            if len(text) <= 200:
-                d = search_date(text, date_order=opts["date_order"], now=page.now)
+            text = " ".join(" ".join(el.itertext()).split())
+            if len(text) > 200:
+                if any(a is el for a in holders):
+                    continue  # the whole post (WordPress marks it "status-publish")
+                # a long meta line ("Dieser Beitrag wurde am Samstag, 3. Dezember 2011 ... veröffentlicht
+                # und unter ... abgelegt"): its opening only
+                text = text[:100]
+            d = search_date(text, date_order=opts["date_order"], now=page.now)
         if d:
             return d, "text"
     d = _url_date(page.url, page.now)
