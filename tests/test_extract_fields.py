@@ -413,6 +413,12 @@ DATES = [
         "2009-02-18",
         id="date-split-across-spans",
     ),
+    pytest.param(
+        page("<meta name='date' content='11/01/2023 12:43:42'>", "<article><h1>Trinkwasser belastet</h1>" + PARA
+             + "</article>", lang="de"),
+        "2023-11-01",
+        id="meta-date-time-in-invariant-format-is-month-first",
+    ),
 ]  # fmt: skip
 
 

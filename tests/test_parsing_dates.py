@@ -41,11 +41,12 @@ DATES = [
     ("publié le 7 juin 2025", None, "2025-06-07"),
     ("7 de junio de 2025", None, "2025-06-07"),
     ("3 days ago", None, "2026-11-19"),
+    ("01.11.2023 12:43", None, "2023-11-01"),
 ]
 
 NOT_DATES = [
     "N/A", "NA", "on:", "", "June 2025", "2025", "tomorrow's news", "Published", "12/06/2025",
-    "2031-01-01", "1989-05-01", "version 4.5", "Chapter 12",
+    "2031-01-01", "1989-05-01", "version 4.5", "Chapter 12", "12/06/2025 12:43:42",
 ]  # fmt: skip
 
 

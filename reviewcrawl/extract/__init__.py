@@ -488,6 +488,7 @@ def _nearest(page: _Page, elements: list[etree._Element]) -> list[etree._Element
 NAV_MARKER_RE = re.compile(
     r"(?:^|[\s_-])(?:nav\w*|menu\w*|masthead|top-?bar|breadcrumbs?|related\w*|recirc\w*|ticker)(?:$|[\s_-])", re.I
 )
+INVARIANT_DATETIME_RE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}(?::\d{2})?(?: [AP]M)?$", re.I)
 AMBIGUOUS_NUMERIC_RE = re.compile(r"^(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|1[0-2])[/-]\d{2,4}$")
 PAGE_FURNITURE_RE = re.compile(r"(?:^|\s)(?:(?:page|site|global|main)[-_]?)?(?:header|footer)(?:$|\s)", re.I)
 
@@ -740,7 +741,8 @@ def _declared_date(
         return d, "jsonld"
     for key in meta_keys:
         for v in _meta_values(page, key):
-            d = parse_date(v, **opts)
+            # "11/01/2023 12:43:42" in a meta is a program's invariant format: month first
+            d = parse_date(v, **(opts | {"date_order": "MDY"} if INVARIANT_DATETIME_RE.match(v) else opts))
             if d:
                 return d, "meta"
     if not modified:
