@@ -419,6 +419,12 @@ DATES = [
         "2023-11-01",
         id="meta-date-time-in-invariant-format-is-month-first",
     ),
+    pytest.param(
+        page("<meta property='og:updated_time' content='2022-01-28T11:05:37+0100'>",
+             "<main><h1>Forschungsprojekt KI</h1>" + PARA + "</main>", lang="de"),
+        "2022-01-28",
+        id="only-a-modified-date-declared",
+    ),
 ]  # fmt: skip
 
 

@@ -1031,8 +1031,11 @@ def extract_review(
     # JSON-LD, then the head's meta, then microdata (often a theme's leftover, or a comment's item)
     date_nodes = ([review, main], [micro_review, micro_main])
     published, sig = _date(page, ("datePublished", "dateCreated", "uploadDate"), PUBLISHED_META, date_nodes, False)
+    modified, msig = _date(page, ("dateModified",), MODIFIED_META, date_nodes, True)
+    if published is None and modified is not None and msig in ("jsonld", "meta"):
+        published, sig = modified, msig
     put("date_published", published.isoformat() if published else None, sig)
-    modified, sig = _date(page, ("dateModified",), MODIFIED_META, date_nodes, True)
+    sig = msig
     if modified and published and modified.day < published.day:
         modified = None
     put("date_modified", modified.isoformat() if modified else None, sig)
