@@ -425,6 +425,13 @@ DATES = [
         "2022-01-28",
         id="only-a-modified-date-declared",
     ),
+    pytest.param(
+        page("<meta property='photo:uploaded' content='2013-02-16T04:36:36-05:00'>"
+             "<meta property='photo:updated' content='2014-01-01T10:00:00-05:00'>",
+             "<main><h1>Spring in China</h1>" + PARA + "</main>"),
+        "2013-02-16",
+        id="a-sites-own-published-meta",
+    ),
 ]  # fmt: skip
 
 

@@ -751,6 +751,13 @@ def _declared_date(
             d = parse_date(m.group(1), **opts) if m else None
             if d:
                 return d, "meta"
+        # a site's own vocabulary: "five_hundred_pixels:uploaded", "cXenseParse:publishtime", "pub-date"
+        for key, values in page.head.meta.items():
+            if key not in meta_keys and OWN_PUBLISHED_META_RE.search(key):
+                for v in values:
+                    d = parse_date(v, **opts, fast_only=True)
+                    if d:
+                        return d, "meta"
     d = _node_date(micro_nodes, keys, opts)
     if d:
         return d, "microdata"
@@ -782,6 +789,9 @@ def _meta_values(page: _Page, key: str) -> list[str]:
 PUBLISHED_META = ("article:published_time", "og:published_time", "datepublished", "dc.date.issued",
                   "dcterms.issued", "dc.date", "dcterms.date", "date", "pubdate", "publish-date",
                   "publish_date", "sailthru.date", "parsely-pub-date", "article.published", "citation_publication_date")  # fmt: skip
+OWN_PUBLISHED_META_RE = re.compile(
+    r"(?:^|[:._-])(?:published|publish|pub|uploaded|upload|created|creation|release)[-_.]?(?:date|time|at|on)?$"
+)
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
 
 
