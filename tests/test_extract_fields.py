@@ -432,6 +432,18 @@ DATES = [
         "2013-02-16",
         id="a-sites-own-published-meta",
     ),
+    pytest.param(
+        page("<title>SibenLab: privacy policy</title>",
+             "<header><div class='header section' id='header'><div class='widget Header' id='Header1'>"
+             "<div class='titlewrapper'><h1 class='title'>privacy policy</h1></div></div></div></header>"
+             "<div class='main section' id='main'><div class='widget Blog' id='Blog1'><div class='blog-posts hfeed'>"
+             "<div class='date-outer'><h2 class='date-header'><span>mardi 5 juin 2018</span></h2>"
+             "<div class='post hentry'><div class='post-body entry-content'>" + PARA + "</div></div></div></div></div>"
+             "</div><div class='sidebar section'><div class='widget BlogArchive'><ul><li class='archivedate'>"
+             "<span class='post-count'>2017-01-01</span></li></ul></div></div>", lang="fr"),
+        "2018-06-05",
+        id="blogger-posts-widget-under-a-masthead-heading",
+    ),
 ]  # fmt: skip
 
 

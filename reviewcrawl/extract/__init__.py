@@ -489,6 +489,8 @@ NAV_MARKER_RE = re.compile(
     r"(?:^|[\s_-])(?:nav\w*|menu\w*|masthead|top-?bar|breadcrumbs?|related\w*|recirc\w*|ticker)(?:$|[\s_-])", re.I
 )
 INVARIANT_DATETIME_RE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}(?::\d{2})?(?: [AP]M)?$", re.I)
+# Blogger's column of posts is a "widget" like any sidebar box: <div class="widget Blog" id="Blog1">
+BLOG_POSTS_WIDGET_RE = re.compile(r"(?:^|\s)widget\s+blog(?:$|\s)", re.I)
 AMBIGUOUS_NUMERIC_RE = re.compile(r"^(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|1[0-2])[/-]\d{2,4}$")
 PAGE_FURNITURE_RE = re.compile(r"(?:^|\s)(?:(?:page|site|global|main)[-_]?)?(?:header|footer)(?:$|\s)", re.I)
 
@@ -529,7 +531,7 @@ def _date_place(el: etree._Element, holders: set[int], scope: etree._Element | N
             if not any(b.tag == "article" for b in a.iterancestors()):
                 return None
         marker = f"{a.get('class', '')} {a.get('id', '')}"
-        if marker != " " and _other_content_marker(marker):
+        if marker != " " and _other_content_marker(marker) and not BLOG_POSTS_WIDGET_RE.search(marker):
             return None
     return 0 if in_scope else 1
 
