@@ -444,6 +444,14 @@ DATES = [
         "2018-06-05",
         id="blogger-posts-widget-under-a-masthead-heading",
     ),
+    pytest.param(
+        page("", "<div class='wrapper'><header><div class='container'><div class='new_text'><span class='date'>"
+             "Tue, 14 Jan 2020</span></div></div></header><h1>Megablaze brought under control</h1>"
+             "<p class='byline'>Big News Network · 13 Jan 2020, 22:11 GMT+10</p><div class='story'>" + PARA
+             + "</div></div>"),
+        "2020-01-13",
+        id="page-header-date-beside-the-article",
+    ),
 ]  # fmt: skip
 
 

@@ -527,7 +527,7 @@ def _date_place(el: etree._Element, holders: set[int], scope: etree._Element | N
             continue
         if tag == "nav":
             return None
-        if tag == "aside" or (tag in ("header", "footer") and not in_scope):
+        if tag in ("aside", "header") or (tag == "footer" and not in_scope):
             if not any(b.tag == "article" for b in a.iterancestors()):
                 return None
         marker = f"{a.get('class', '')} {a.get('id', '')}"
