@@ -536,20 +536,26 @@ def _date_place(el: etree._Element, holders: set[int], scope: etree._Element | N
     return 0 if in_scope else 1
 
 
-def _dated_nearest(page: _Page, elements: list[etree._Element]) -> list[etree._Element]:
-    """Date elements of the article, those in the article first, nearest the heading first."""
+def _dated_nearest(page: _Page, elements: list[etree._Element], limit: int = 0) -> list[etree._Element]:
+    """Date elements of the article, those in the article first, nearest the heading first;
+    the first ``limit`` of them (all with 0)."""
     order = page.scan.order
     head_pos = order.get(page.heading, 0) if page.heading is not None else 0
     scope = page.scope
     holder_list = list(page.heading.iterancestors()) if page.heading is not None else []
     holders = {id(a) for a in holder_list}  # the list keeps the proxies (and so their ids) alive
-    ranked = []
-    for el in elements:
+    by_distance = sorted(elements, key=lambda el: abs(order.get(el, head_pos) - head_pos))
+    inside, outside = [], []
+    for el in by_distance:
         place = _date_place(el, holders, scope)
-        if place is not None:
-            ranked.append((place, abs(order.get(el, head_pos) - head_pos), el))
-    ranked.sort(key=lambda x: (x[0], x[1]))
-    return [el for _, _, el in ranked]
+        if place == 0:
+            inside.append(el)
+            if len(inside) == limit:
+                break  # the rest are farther: none of them would rank before these
+        elif place == 1:
+            outside.append(el)
+    found = inside + outside
+    return found[:limit] if limit else found
 
 
 READERS_ITEM_PROPS = frozenset(
@@ -571,7 +577,7 @@ def _published_times(page: _Page, modified: bool) -> list[etree._Element]:
         marker = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
         if bool(UPDATED_RE.search(marker)) == modified:
             times.append(el)
-    return _dated_nearest(page, times)[:5]
+    return _dated_nearest(page, times, 5)
 
 
 def _shown_date(page: _Page) -> ParsedDate | None:
@@ -643,7 +649,7 @@ def _find_date_elements(page: _Page) -> list[etree._Element]:
         for el in page.scan.itemprops
         if el.get("itemprop") in ("datePublished", "dateCreated") and not _readers_item(el)
     ]
-    return _dated_nearest(page, strong)[:12] + _dated_nearest(page, weak)[:12] + _dated_nearest(page, bylines)[:6]
+    return _dated_nearest(page, strong, 12) + _dated_nearest(page, weak, 12) + _dated_nearest(page, bylines, 6)
 
 
 def _visible_date(page: _Page, modified: bool) -> tuple[ParsedDate | None, str | None]:
