@@ -452,6 +452,13 @@ DATES = [
         "2020-01-13",
         id="page-header-date-beside-the-article",
     ),
+    pytest.param(
+        page("", "<article><h1>Uberspace</h1>" + PARA * 5 + "<footer class='entry-footer'>Veröffentlicht am "
+             "<time class='entry-date published updated' datetime='2016-02-28T22:37:52+01:00'>28. Februar 2016"
+             "</time></footer></article>", lang="de"),
+        "2016-02-28",
+        id="wordpress-time-published-and-updated",
+    ),
 ]  # fmt: skip
 
 

@@ -491,6 +491,7 @@ NAV_MARKER_RE = re.compile(
 INVARIANT_DATETIME_RE = re.compile(r"^\d{1,2}/\d{1,2}/\d{4} \d{1,2}:\d{2}(?::\d{2})?(?: [AP]M)?$", re.I)
 # Blogger's column of posts is a "widget" like any sidebar box: <div class="widget Blog" id="Blog1">
 BLOG_POSTS_WIDGET_RE = re.compile(r"(?:^|\s)widget\s+blog(?:$|\s)", re.I)
+PUBLISHED_MARKER_RE = re.compile(r"published|datePublished|dateCreated", re.I)
 AMBIGUOUS_NUMERIC_RE = re.compile(r"^(?:0?[1-9]|1[0-2])[/-](?:0?[1-9]|1[0-2])[/-]\d{2,4}$")
 PAGE_FURNITURE_RE = re.compile(r"(?:^|\s)(?:(?:page|site|global|main)[-_]?)?(?:header|footer)(?:$|\s)", re.I)
 
@@ -575,7 +576,9 @@ def _published_times(page: _Page, modified: bool) -> list[etree._Element]:
     times = []
     for el in page.scan.times:
         marker = f"{el.get('class', '')} {el.get('id', '')} {el.get('itemprop', '')}"
-        if bool(UPDATED_RE.search(marker)) == modified:
+        # WordPress marks a never-edited post's one <time> "entry-date published updated": published
+        updated = bool(UPDATED_RE.search(marker)) and not PUBLISHED_MARKER_RE.search(marker)
+        if updated == modified:
             times.append(el)
     return _dated_nearest(page, times, 5)
 
