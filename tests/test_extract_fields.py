@@ -124,6 +124,33 @@ TITLES = [
         "Was wir über uns nicht hören wollen",
         id="domain-suffix-on-the-heading",
     ),
+    pytest.param(
+        "<!DOCTYPE html><html lang='en'><head><meta charset='utf-8'>"
+        "<meta property='og:title' content='Hunt for the heist crew ends in a car park'></head>"
+        "<body class='single single-post content-sidebar'><div class='site-inner'><div class='content-sidebar-wrap'>"
+        "<main class='content'><article class='entry'><header class='entry-header'><h1 class='entry-title'>"
+        "Getaway driver caught by a rookie officer at Milan station</h1></header>" + PARA + "</article></main>"
+        "<aside class='sidebar'><h2>Trending</h2></aside></div></div></body></html>",
+        "Getaway driver caught by a rookie officer at Milan station",
+        id="sidebar-in-the-layout-around-the-article-is-not-chrome",
+    ),
+    pytest.param(
+        page("<meta property='og:title' content='Decanting wine: everything summed up'>",
+             "<div class='content-area'><div class='post-wrap hero-contrast sidebar-off post-13 post type-post'>"
+             "<div class='meta'><h1 class='entry-title'>Decanting wine: all you need to know about a special step"
+             "</h1></div>" + PARA + "</div></div>"),
+        "Decanting wine: all you need to know about a special step",
+        id="heading-in-a-wordpress-post-container",
+    ),
+    pytest.param(
+        page("<title>Gummibear's Reading Bag: [Review] Love at Sea - Longing by A. B. Carter</title>"
+             "<meta property='og:title' content='[Review] Love at Sea - Longing by A. B. Carter'>",
+             "<div class='widget Blog' id='Blog1'><div class='blog-posts hfeed'><div class='post hentry'>"
+             "<h3 class='post-title entry-title'>[Review] Love at Sea - Longing by A. B. Carter</h3>" + PARA
+             + "</div></div></div>"),
+        "[Review] Love at Sea - Longing by A. B. Carter",
+        id="blogger-post-in-the-blog-widget",
+    ),
 ]  # fmt: skip
 
 

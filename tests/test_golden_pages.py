@@ -28,7 +28,8 @@ GOLDEN = {
         "item_reviewed": {"name": "From the World of John Wick: Ballerina", "type": "Movie", "year": 2025},
         "text_starts": "From the World of John Wick: Ballerina (2025), directed by Len Wiseman",
         "text_ends": "Keanu Reeves cameo, top movies 2025.",
-        "sources": {"title": "jsonld", "rating": "jsonld"},
+        # the <h1> in the post's <article> (a "right-sidebar" body class is the layout, not a sidebar)
+        "sources": {"title": "text", "rating": "jsonld"},
     },
     "http://headphonesthoughts.example/archives/1187/": {
         "title": None, "author": "headphonesthoughts", "date_published": None,

@@ -36,6 +36,8 @@ NOT_ARTICLE_RE = re.compile(
     r"sidebar|widget|footer|comments?|related|modal|popup|cookie|newsletter)(?:$|[\s_-])",
     re.IGNORECASE,
 )
+ARTICLE_CLASS_RE = re.compile(r"(?:^|\s)(?:hentry|type-post|h-entry|post-\d+)(?:$|\s)")
+ARTICLE_ITEMTYPE_RE = re.compile(r"schema\.org/(?:\w*Article|BlogPosting|\w*Review|Recipe)\b", re.IGNORECASE)
 NOT_ARTICLE_TAGS = frozenset({"nav", "aside", "footer", "form"})
 
 
@@ -60,9 +62,22 @@ def heading_text(h: etree._Element) -> str:
     return text or " ".join("".join(t for t in h.itertext() if t).split())
 
 
+def _is_article_container(el: etree._Element) -> bool:
+    """An element that holds one post: WordPress's post_class() ("post-123 type-post hentry") or
+    a schema.org Article/Review item."""
+    if ARTICLE_CLASS_RE.search(el.get("class", "")):
+        return True
+    itemtype = el.get("itemtype")
+    return bool(itemtype and ARTICLE_ITEMTYPE_RE.search(itemtype))
+
+
 def _is_site_heading(h: etree._Element, page_url: str) -> bool:
     """A heading that names the site: in the site header or nav, or all one link to the home page."""
     for a in h.iterancestors():
+        if a.tag in ("article", "main", "body") or _is_article_container(a):
+            # what wraps the article is the page's layout ("content-sidebar-wrap", a body class
+            # "has-sidebar"), not a header or a widget the heading sits in
+            break
         if a.tag in NOT_ARTICLE_TAGS:
             return True
         marker = f"{a.get('class', '')} {a.get('id', '')}"
