@@ -151,6 +151,20 @@ TITLES = [
         "[Review] Love at Sea - Longing by A. B. Carter",
         id="blogger-post-in-the-blog-widget",
     ),
+    pytest.param(
+        page("<title>State pays out 2 million for wild boar culled in 2024 | MinAg</title>"
+             "<meta property='og:site_name' content='State pays out 2 million for wild boar culled in 2024 | MinAg'>",
+             "<div class='content'><h1>State pays out 2 million for wild boar culled in 2024</h1>" + PARA + "</div>"),
+        "State pays out 2 million for wild boar culled in 2024",
+        id="site-name-meta-holding-the-heading-is-no-site-name",
+    ),
+    pytest.param(
+        page("<title>Why sad films make us feel better</title>"
+             "<meta name='application-name' content='Why sad films make us feel better'>",
+             "<h1>Why sad films make us feel better</h1>" + PARA),
+        "Why sad films make us feel better",
+        id="application-name-holding-the-heading-is-no-site-name",
+    ),
 ]  # fmt: skip
 
 

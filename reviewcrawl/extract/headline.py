@@ -181,17 +181,22 @@ def choose_title(
     """The title and the signal it came from; declared = [(text, signal)] in order of trust."""
     candidates = []
     texts = [t for t, _ in declared]
-    site_names = set(site_names)
-    for h in headings:
-        if _is_site_heading(h, page_url):
+    chrome = [_is_site_heading(h, page_url) for h in headings]
+    # a "site name" holding the page's own heading is a CMS writing the title into og:site_name or
+    # application-name ("Land zahlt Prämie für Wildschweine | Ministerium"): not the site's name
+    shown = [heading_text(h).casefold() for h, c in zip(headings, chrome, strict=True) if not c]
+    shown = [t for t in shown if len(_words(t)) >= 4]
+    site_names = {n for n in site_names if not any(t in n for t in shown)}
+    for h, is_chrome in zip(headings, chrome, strict=True):
+        if is_chrome:
             # the blog's name in its header <h1>, where a declared title ends with it: "Post | Blog name"
             text = heading_text(h).casefold()
             firsts = [SEPARATORS_RE.split(t)[0].casefold() for t in texts]
             lasts = [p.casefold() for t in texts for p in SEPARATORS_RE.split(t)[1:]]
             if text and text in lasts and text not in firsts:
                 site_names.add(text)
-    for h in headings:
-        if _is_site_heading(h, page_url):
+    for h, is_chrome in zip(headings, chrome, strict=True):
+        if is_chrome:
             continue
         text = heading_text(h)
         text = _cut_site_suffix(text, site_names)  # "Post title | FASSETTE.NET"
