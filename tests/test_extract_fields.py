@@ -165,6 +165,21 @@ TITLES = [
         "Why sad films make us feel better",
         id="application-name-holding-the-heading-is-no-site-name",
     ),
+    pytest.param(
+        page("<meta property='og:title' content='Local elections in North Macedonia'>"
+             "<title>Policy Foundation - detail</title>",
+             "<div class='portlet'><h1>detail</h1></div><div class='content'><h1>Local elections in North Macedonia"
+             "</h1>" + PARA + "</div>"),
+        "Local elections in North Macedonia",
+        id="heading-that-is-a-whole-declared-title-beats-a-part",
+    ),
+    pytest.param(
+        page("<meta property='og:title' content='Teen raises funds for a rescued pitbull'>"
+             "<title>Rondonia | Teen raises funds for a rescued pitbull | Daily Post</title>",
+             "<h1>Rondonia</h1><div class='content'><h1>Teen raises funds for a rescued pitbull</h1>" + PARA + "</div>"),
+        "Teen raises funds for a rescued pitbull",
+        id="section-name-heading-loses-to-the-whole-title",
+    ),
 ]  # fmt: skip
 
 

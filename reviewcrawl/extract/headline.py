@@ -179,7 +179,8 @@ def choose_title(
     page_url: str,
 ) -> tuple[str | None, str | None]:
     """The title and the signal it came from; declared = [(text, signal)] in order of trust."""
-    candidates = []
+    candidates: list[str] = []
+    in_parts: set[str] = set()
     texts = [t for t, _ in declared]
     chrome = [_is_site_heading(h, page_url) for h in headings]
     # a "site name" holding the page's own heading is a CMS writing the title into og:site_name or
@@ -207,9 +208,21 @@ def choose_title(
             parts = [p for p in parts if len(p) >= 8 and p != text]
             if len(parts) >= 2:
                 candidates.extend(parts)
+                in_parts.update(parts)
     if candidates:
-        scored = [(max((_similarity(c, d) for d in texts), default=0.0), -i, c) for i, c in enumerate(candidates)]
-        support, _, best = max(scored)
+        folded = {" ".join(t.split()).casefold() for t in texts}
+        # ties (two headings each matching some declared title) go to the heading that is a whole
+        # declared title over one that is only a part of one ("detail" in "Foundation - detail")
+        scored = [
+            (
+                max((_similarity(c, d) for d in texts), default=0.0),
+                c not in in_parts and c.casefold() in folded,
+                -i,
+                c,
+            )
+            for i, c in enumerate(candidates)
+        ]
+        support, _, _, best = max(scored)
         if support >= 0.5:
             return best, "text"
         if len(set(candidates)) == 1 and (not texts or len(_words(best)) >= 3):
