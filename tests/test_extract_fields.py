@@ -180,6 +180,23 @@ TITLES = [
         "Teen raises funds for a rescued pitbull",
         id="section-name-heading-loses-to-the-whole-title",
     ),
+    pytest.param(
+        page("<script type='application/ld+json'>" + json.dumps({"@context": "https://schema.org",
+             "@type": "NewsArticle", "headline": "Stars demand a new streaming model"}) + "</script>"
+             "<meta property='og:title' content='Pay per listener: Stars demand a new streaming model'>",
+             "<header class='site-header'><nav class='breadcrumb'><ul><li><a href='/'>Home</a></li><li>"
+             "<h1>Pay per listener: Stars demand a new streaming model</h1></li></ul></nav></header>"
+             "<div class='story'>" + PARA + "</div>"),
+        "Pay per listener: Stars demand a new streaming model",
+        id="header-heading-that-is-the-whole-og-title",
+    ),
+    pytest.param(
+        page("<meta property='og:title' content='Reelverdict Weekly'>"
+             "<meta property='og:site_name' content='Reelverdict'>",
+             "<div class='content'><h1>Reelverdict Weekly</h1>" + PARA + "</div>"),
+        "Reelverdict Weekly",
+        id="heading-like-the-site-name-but-the-whole-declared-title",
+    ),
 ]  # fmt: skip
 
 

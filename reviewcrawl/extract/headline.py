@@ -196,12 +196,18 @@ def choose_title(
             lasts = [p.casefold() for t in texts for p in SEPARATORS_RE.split(t)[1:]]
             if text and text in lasts and text not in firsts:
                 site_names.add(text)
+    folded = {" ".join(t.split()).casefold() for t in texts}
     for h, is_chrome in zip(headings, chrome, strict=True):
-        if is_chrome:
-            continue
         text = heading_text(h)
+        if is_chrome and not (
+            len(_words(text)) >= 4 and text.casefold() in folded and strip_site_name(text, site_names) == text
+        ):
+            # (a heading in the page's header or breadcrumb that is a whole declared title, and no
+            # site name, is the title)
+            continue
         text = _cut_site_suffix(text, site_names)  # "Post title | FASSETTE.NET"
-        if 2 <= len(text) <= 300 and not _is_site_name(text, site_names):
+        whole = text.casefold() in folded and text.casefold() not in site_names
+        if 2 <= len(text) <= 300 and (whole or not _is_site_name(text, site_names)):
             candidates.append(text)
             # a heading in parts (a kicker span, then the title span): each part may be the title
             parts = [" ".join("".join(c.itertext()).split()) for c in h if isinstance(c.tag, str)]
@@ -210,7 +216,6 @@ def choose_title(
                 candidates.extend(parts)
                 in_parts.update(parts)
     if candidates:
-        folded = {" ".join(t.split()).casefold() for t in texts}
         # ties (two headings each matching some declared title) go to the heading that is a whole
         # declared title over one that is only a part of one ("detail" in "Foundation - detail")
         scored = [
