@@ -197,6 +197,13 @@ TITLES = [
         "Reelverdict Weekly",
         id="heading-like-the-site-name-but-the-whole-declared-title",
     ),
+    pytest.param(
+        page("<title>Workshop building competition - Birmensdorf</title>",
+             "<div id='nav'><h2>Main navigation</h2></div><article><h2 class='align-left'>Project competition: new "
+             "workshop building Birmensdorf</h2>" + PARA + "</article>"),
+        "Project competition: new workshop building Birmensdorf",
+        id="without-h1-the-article-h2-the-title-agrees-with",
+    ),
 ]  # fmt: skip
 
 

@@ -291,7 +291,15 @@ def _title(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | No
                 break
     if page.head.title:
         declared.append((page.head.title, "meta"))
-    title, signal = choose_title(headings, declared, _site_names(page, with_host=True), page.url)
+    site_names = _site_names(page, with_host=True)
+    if not headings and declared:
+        # no <h1> and no headline-marked element: the article's <h2>s, where a declared title agrees
+        h2s = [h for scope in (page.scan.articles or page.scan.mains)[:1] for h in scope.iter("h2")][:5]
+        title, signal = choose_title(h2s, declared, site_names, page.url, supported_only=True)
+        if signal == "text":
+            page.heading = next((h for h in h2s if heading_text(h) == title), None)
+            return title, signal
+    title, signal = choose_title(headings, declared, site_names, page.url)
     if signal == "text":
         page.heading = next((h for h in headings if heading_text(h) == title), None)
     if page.heading is None:

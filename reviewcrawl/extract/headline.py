@@ -177,8 +177,10 @@ def choose_title(
     declared: list[tuple[str, str]],
     site_names: set[str],
     page_url: str,
+    supported_only: bool = False,
 ) -> tuple[str | None, str | None]:
-    """The title and the signal it came from; declared = [(text, signal)] in order of trust."""
+    """The title and the signal it came from; declared = [(text, signal)] in order of trust.
+    supported_only: the headings are weaker ones (<h2>s), taken only where a declared title agrees."""
     candidates: list[str] = []
     in_parts: set[str] = set()
     texts = [t for t, _ in declared]
@@ -230,7 +232,7 @@ def choose_title(
         support, _, _, best = max(scored)
         if support >= 0.5:
             return best, "text"
-        if len(set(candidates)) == 1 and (not texts or len(_words(best)) >= 3):
+        if not supported_only and len(set(candidates)) == 1 and (not texts or len(_words(best)) >= 3):
             return best, "text"
     for text, signal in declared:
         cleaned = strip_site_name(text, site_names, texts)
