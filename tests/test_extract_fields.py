@@ -204,6 +204,12 @@ TITLES = [
         "Project competition: new workshop building Birmensdorf",
         id="without-h1-the-article-h2-the-title-agrees-with",
     ),
+    pytest.param(
+        page("<meta property='og:title' content='[Review] Love at Sea - Longing by A. B. Carter'>"
+             "<title>Gummibear's Reading Bag: [Review] Love at Sea - Longing by A. B. Carter</title>"),
+        "[Review] Love at Sea - Longing by A. B. Carter",
+        id="end-shared-with-a-title-that-only-adds-a-prefix-is-no-site-name",
+    ),
 ]  # fmt: skip
 
 

@@ -144,8 +144,11 @@ def strip_site_name(title: str, site_names: set[str], others: Iterable[str] = ()
     if len(kept) == len(parts):
         # nothing known: an end part shared with another declared title is the site's name
         for other in others:
-            other_parts = SEPARATORS_RE.split(" ".join(other.split()))
-            if len(other_parts) > 1 and other_parts[-1].casefold() == parts[-1].casefold() and other != title:
+            other = " ".join(other.split())
+            if other.casefold().endswith(title.casefold()) or title.casefold().endswith(other.casefold()):
+                continue  # "Blog: Post - Subtitle" beside "Post - Subtitle": the difference is in front
+            other_parts = SEPARATORS_RE.split(other)
+            if len(other_parts) > 1 and other_parts[-1].casefold() == parts[-1].casefold():
                 kept = parts[:-1]
                 break
     if not kept:
