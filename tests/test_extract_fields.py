@@ -210,6 +210,14 @@ TITLES = [
         "[Review] Love at Sea - Longing by A. B. Carter",
         id="end-shared-with-a-title-that-only-adds-a-prefix-is-no-site-name",
     ),
+    pytest.param(
+        page("<meta property='og:title' content='High school playoffs: upset alerts for the second weekend'>",
+             "<article><h1 class='entry-title'><div class='entry-section'><a href='/sports/preps/'>Preps | </a></div>"
+             "<span class='dfm-title'>High school playoffs: upset alerts in the second weekend of postseason play"
+             "</span></h1>" + PARA + "</article>"),
+        "High school playoffs: upset alerts in the second weekend of postseason play",
+        id="section-link-with-its-separator-opening-the-heading",
+    ),
 ]  # fmt: skip
 
 

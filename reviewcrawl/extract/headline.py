@@ -23,6 +23,7 @@ SEPARATORS_RE = re.compile(r"\s+[|–—·•»«›‹:/~-]{1,2}\s+|\s*[|•·�
 DOMAIN_RE = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.IGNORECASE)
 GENERIC_PARTS = frozenset({"blog archive", "home", "startseite", "news", "blog", "homepage", "accueil", "inicio"})
 WORD_RE = re.compile(r"\w+")
+SECTION_SEPARATORS = " |:/»›"
 # parts of a heading that are not the title: kickers above it, labels beside it
 KICKER_RE = re.compile(
     r"kicker|overline|topline|toptitle|pretitle|overtitle|dachzeile|spitzmarke|roofline|eyebrow|supertitle|"
@@ -58,8 +59,31 @@ def heading_text(h: etree._Element) -> str:
         if child.tail:
             parts.append(child.tail)
     text = " ".join("".join(parts).split())
+    if text:
+        return _cut_section_link(h, text)
     # a heading whose only text sits in a "breadcrumb-headline-title" span is that text
-    return text or " ".join("".join(t for t in h.itertext() if t).split())
+    return " ".join("".join(t for t in h.itertext() if t).split())
+
+
+def _cut_section_link(h: etree._Element, text: str) -> str:
+    """A heading that opens with a link to its section and the separator after it, in one element:
+    "<div><a>Preps |</a></div> Title". The link is the section's name, not part of the title."""
+    if (h.text or "").strip() or not len(h) or not isinstance(h[0].tag, str):
+        return text
+    first = h[0]
+    link = first if first.tag == "a" else next(first.iter("a"), None)
+    if link is None:
+        return text
+    label = " ".join("".join(first.itertext()).split())
+    name = label.rstrip(SECTION_SEPARATORS).strip()
+    if not name or " ".join("".join(link.itertext()).split()).rstrip(SECTION_SEPARATORS).strip() != name:
+        return text
+    if not text.startswith(label) or len(_words(name)) > 3:
+        return text
+    if label == name:
+        return text  # the separator outside the link: "<a>Radiohead</a>: OK Computer" may be the title
+    rest = text[len(label) :].strip()
+    return rest if len(_words(rest)) >= 3 else text
 
 
 def _is_article_container(el: etree._Element) -> bool:
