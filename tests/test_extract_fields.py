@@ -218,6 +218,14 @@ TITLES = [
         "High school playoffs: upset alerts in the second weekend of postseason play",
         id="section-link-with-its-separator-opening-the-heading",
     ),
+    pytest.param(
+        page("<meta property='og:title' content='How it works - Open Licences'>"
+             "<meta property='og:site_name' content='Open Licences'>",
+             "<article class='page'><div class='section'><h1>What are Open Licences and who writes them?</h1>" + PARA + "</div>"
+             "<div class='section'><h1>How do Open Licences work today?</h1>" + PARA + "</div></article>"),
+        "How it works",
+        id="site-name-words-in-a-heading-are-no-support",
+    ),
 ]  # fmt: skip
 
 

@@ -245,11 +245,14 @@ def choose_title(
                 candidates.extend(parts)
                 in_parts.update(parts)
     if candidates:
+        # support from the declared titles without the site's name: "Creative Commons" in the
+        # heading "How Creative Commons licences work" is no support from "How it works - Creative Commons"
+        supports = [strip_site_name(t, site_names, texts) or t for t in texts]
         # ties (two headings each matching some declared title) go to the heading that is a whole
         # declared title over one that is only a part of one ("detail" in "Foundation - detail")
         scored = [
             (
-                max((_similarity(c, d) for d in texts), default=0.0),
+                max((_similarity(c, d) for d in supports), default=0.0),
                 c not in in_parts and c.casefold() in folded,
                 -i,
                 c,
