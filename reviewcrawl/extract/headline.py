@@ -10,6 +10,7 @@ cut off ("Ballerina review | The Reel Verdict" -> "Ballerina review").
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -23,6 +24,7 @@ SEPARATORS_RE = re.compile(r"\s+[|–—·•»«›‹:/~-]{1,2}\s+|\s*[|•·�
 DOMAIN_RE = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.IGNORECASE)
 GENERIC_PARTS = frozenset({"blog archive", "home", "startseite", "news", "blog", "homepage", "accueil", "inicio"})
 WORD_RE = re.compile(r"\w+")
+NON_WORD_RE = re.compile(r"\W+")
 SECTION_SEPARATORS = " |:/»›"
 # parts of a heading that are not the title: kickers above it, labels beside it
 KICKER_RE = re.compile(
@@ -136,15 +138,20 @@ def _similarity(heading: str, declared: str) -> float:
     return best
 
 
+@functools.lru_cache(maxsize=4096)
+def _compact(text: str) -> str:
+    return NON_WORD_RE.sub("", text)
+
+
 def _is_site_name(part: str, site_names: set[str]) -> bool:
     folded = part.strip().casefold()
     if not folded:
         return True
     if folded in site_names or folded in GENERIC_PARTS or DOMAIN_RE.match(folded):
         return True
-    compact = re.sub(r"\W+", "", folded)
+    compact = _compact(folded)
     for name in site_names:
-        name_compact = re.sub(r"\W+", "", name)
+        name_compact = _compact(name)
         if len(name_compact) >= 3 and (compact == name_compact or (len(compact) >= 4 and compact in name_compact)):
             return True
         if len(name_compact) >= 4 and name_compact in compact and len(compact) <= len(name_compact) + 12:
@@ -209,25 +216,26 @@ def choose_title(
     """The title and the signal it came from; declared = [(text, signal)] in order of trust.
     supported_only: the headings are weaker ones (<h2>s), taken only where a declared title agrees."""
     candidates: list[str] = []
+    stripped: dict[str, str | None] = {}
     in_parts: set[str] = set()
-    texts = [t for t, _ in declared]
+    texts = list(dict.fromkeys(t for t, _ in declared))
     chrome = [_is_site_heading(h, page_url) for h in headings]
+    htexts = [heading_text(h) for h in headings]
     # a "site name" holding the page's own heading is a CMS writing the title into og:site_name or
     # application-name ("Land zahlt Prämie für Wildschweine | Ministerium"): not the site's name
-    shown = [heading_text(h).casefold() for h, c in zip(headings, chrome, strict=True) if not c]
+    shown = [t.casefold() for t, c in zip(htexts, chrome, strict=True) if not c]
     shown = [t for t in shown if len(_words(t)) >= 4]
     site_names = {n for n in site_names if not any(t in n for t in shown)}
-    for h, is_chrome in zip(headings, chrome, strict=True):
+    for htext, is_chrome in zip(htexts, chrome, strict=True):
         if is_chrome:
             # the blog's name in its header <h1>, where a declared title ends with it: "Post | Blog name"
-            text = heading_text(h).casefold()
+            text = htext.casefold()
             firsts = [SEPARATORS_RE.split(t)[0].casefold() for t in texts]
             lasts = [p.casefold() for t in texts for p in SEPARATORS_RE.split(t)[1:]]
             if text and text in lasts and text not in firsts:
                 site_names.add(text)
     folded = {" ".join(t.split()).casefold() for t in texts}
-    for h, is_chrome in zip(headings, chrome, strict=True):
-        text = heading_text(h)
+    for h, text, is_chrome in zip(headings, htexts, chrome, strict=True):
         if is_chrome and not (
             len(_words(text)) >= 4 and text.casefold() in folded and strip_site_name(text, site_names) == text
         ):
@@ -247,7 +255,8 @@ def choose_title(
     if candidates:
         # support from the declared titles without the site's name: "Creative Commons" in the
         # heading "How Creative Commons licences work" is no support from "How it works - Creative Commons"
-        supports = [strip_site_name(t, site_names, texts) or t for t in texts]
+        stripped = {t: strip_site_name(t, site_names, texts) for t in texts}
+        supports = [stripped[t] or t for t in texts]
         # ties (two headings each matching some declared title) go to the heading that is a whole
         # declared title over one that is only a part of one ("detail" in "Foundation - detail")
         scored = [
@@ -257,7 +266,7 @@ def choose_title(
                 -i,
                 c,
             )
-            for i, c in enumerate(candidates)
+            for i, c in enumerate(dict.fromkeys(candidates))
         ]
         support, _, _, best = max(scored)
         if support >= 0.5:
@@ -265,7 +274,7 @@ def choose_title(
         if not supported_only and len(set(candidates)) == 1 and (not texts or len(_words(best)) >= 3):
             return best, "text"
     for text, signal in declared:
-        cleaned = strip_site_name(text, site_names, texts)
+        cleaned = stripped[text] if text in stripped else strip_site_name(text, site_names, texts)
         if cleaned and len(cleaned) >= 2:
             return cleaned, signal
     return None, None
