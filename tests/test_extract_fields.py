@@ -226,6 +226,17 @@ TITLES = [
         "How it works",
         id="site-name-words-in-a-heading-are-no-support",
     ),
+    pytest.param(
+        page("<script type='application/ld+json'>" + json.dumps({"@context": "https://schema.org",
+             "@type": "BlogPosting", "headline": "Easy basic muffin recipe for beginners"}) + "</script>"
+             "<title>Basic muffin recipe : Muffin Corner</title>",
+             "<div id='header'><h1 class='logo'><a href='https://blog.example/' title='Muffin Corner'>Muffin Corner"
+             "</a></h1></div><div class='post'><h2><a href='https://blog.example/2025/ballerina' rel='bookmark'>"
+             "Basic muffin recipe</a></h2>" + PARA + "</div><div class='sidebar'><h2><a href='/2025/other/'>"
+             "Chocolate muffins</a></h2></div>"),
+        "Basic muffin recipe",
+        id="permalink-h2-under-a-logo-h1",
+    ),
 ]  # fmt: skip
 
 

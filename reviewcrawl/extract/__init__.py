@@ -26,7 +26,7 @@ from reviewcrawl.extract.byline import (
 )
 from reviewcrawl.extract.content import main_container, rating_in_blocks, text_blocks
 from reviewcrawl.extract.document import absolute_url, parse_html
-from reviewcrawl.extract.headline import choose_title, heading_text
+from reviewcrawl.extract.headline import choose_title, heading_text, is_site_heading
 from reviewcrawl.extract.jsonld import first_text, jsonld_nodes, types_of
 from reviewcrawl.extract.meta import HeadMeta, microdata_nodes, rdfa_nodes, read_head
 from reviewcrawl.extract.scan import PageScan, scan
@@ -292,19 +292,39 @@ def _title(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | No
     if page.head.title:
         declared.append((page.head.title, "meta"))
     site_names = _site_names(page, with_host=True)
-    if not headings and declared:
-        # no <h1> and no headline-marked element: the article's <h2>s, where a declared title agrees
-        h2s = [h for scope in (page.scan.articles or page.scan.mains)[:1] for h in scope.iter("h2")][:5]
-        title, signal = choose_title(h2s, declared, site_names, page.url, supported_only=True)
-        if signal == "text":
-            page.heading = next((h for h in h2s if heading_text(h) == title), None)
-            return title, signal
     title, signal = choose_title(headings, declared, site_names, page.url)
+    if signal != "text" and declared and all(is_site_heading(h, page.url) for h in headings):
+        # no article <h1> (none, or only the site's logo): the article's <h2>s and the <h2>s that
+        # link to this very page (a classic blog's permalink heading), where a declared title agrees
+        weaker = _weaker_headings(page)
+        shown, shown_signal = choose_title(weaker, declared, site_names, page.url, supported_only=True)
+        if shown_signal == "text":
+            page.heading = next((h for h in weaker if heading_text(h) == shown), None)
+            return shown, shown_signal
     if signal == "text":
         page.heading = next((h for h in headings if heading_text(h) == title), None)
     if page.heading is None:
         page.heading = next((h for h in headings if heading_text(h)), None)
     return title, signal
+
+
+def _weaker_headings(page: _Page) -> list[etree._Element]:
+    found = [h for scope in (page.scan.articles or page.scan.mains)[:1] for h in scope.iter("h2")][:5]
+    here = {_same_page_key(page.url)}
+    for href in page.head.links.get("canonical", ()):
+        here.add(_same_page_key(absolute_url(page.url, href)))
+    for h in page.root.iter("h2", "h3"):
+        links = [a for a in h.iter("a")]
+        if len(links) == 1 and h not in found and _same_page_key(absolute_url(page.url, links[0].get("href"))) in here:
+            found.append(h)
+    return found
+
+
+def _same_page_key(url: str | None) -> str | None:
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.netloc.lower()}{parts.path.rstrip('/')}?{parts.query}"
 
 
 def _recipe_name(page: _Page) -> str | None:

@@ -17,7 +17,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
-__all__ = ["SEPARATORS_RE", "choose_title", "heading_text", "strip_site_name"]
+__all__ = ["SEPARATORS_RE", "choose_title", "heading_text", "is_site_heading", "strip_site_name"]
 
 # (« and » need spaces around them to separate: «Liebe kennt keine Pause» is a quotation)
 SEPARATORS_RE = re.compile(r"\s+[|–—·•»«›‹:/~-]{1,2}\s+|\s*[|•·›‹]\s*|\s+::\s+")
@@ -97,7 +97,7 @@ def _is_article_container(el: etree._Element) -> bool:
     return bool(itemtype and ARTICLE_ITEMTYPE_RE.search(itemtype))
 
 
-def _is_site_heading(h: etree._Element, page_url: str) -> bool:
+def is_site_heading(h: etree._Element, page_url: str) -> bool:
     """A heading that names the site: in the site header or nav, or all one link to the home page."""
     for a in h.iterancestors():
         if a.tag in ("article", "main", "body") or _is_article_container(a):
@@ -219,7 +219,7 @@ def choose_title(
     stripped: dict[str, str | None] = {}
     in_parts: set[str] = set()
     texts = list(dict.fromkeys(t for t, _ in declared))
-    chrome = [_is_site_heading(h, page_url) for h in headings]
+    chrome = [is_site_heading(h, page_url) for h in headings]
     htexts = [heading_text(h) for h in headings]
     # a "site name" holding the page's own heading is a CMS writing the title into og:site_name or
     # application-name ("Land zahlt Prämie für Wildschweine | Ministerium"): not the site's name
