@@ -299,8 +299,7 @@ def _title(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | No
         weaker = _weaker_headings(page)
         shown, shown_signal = choose_title(weaker, declared, site_names, page.url, supported_only=True)
         if shown_signal == "text":
-            page.heading = next((h for h in weaker if heading_text(h) == shown), None)
-            return shown, shown_signal
+            title, signal = shown, shown_signal  # (page.heading stays an <h1>, as the date and author cascades know)
     if signal == "text":
         page.heading = next((h for h in headings if heading_text(h) == title), None)
     if page.heading is None:
