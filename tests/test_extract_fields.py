@@ -237,6 +237,13 @@ TITLES = [
         "Basic muffin recipe",
         id="permalink-h2-under-a-logo-h1",
     ),
+    pytest.param(
+        page("<title>Ballerina dances hard | Reel Verdict</title><meta property='og:site_name' content='Reel Verdict'>",
+             "<div class='post'>" + PARA + "</div><aside><article class='teaser'><h1>Ten more films we loved this "
+             "year</h1></article></aside>"),
+        "Ballerina dances hard",
+        id="teaser-article-in-an-aside-is-not-the-page",
+    ),
 ]  # fmt: skip
 
 

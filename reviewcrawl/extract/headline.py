@@ -99,10 +99,14 @@ def _is_article_container(el: etree._Element) -> bool:
 
 def is_site_heading(h: etree._Element, page_url: str) -> bool:
     """A heading that names the site: in the site header or nav, or all one link to the home page."""
-    for a in h.iterancestors():
+    ancestors = h.iterancestors()
+    for a in ancestors:
         if a.tag in ("article", "main", "body") or _is_article_container(a):
             # what wraps the article is the page's layout ("content-sidebar-wrap", a body class
-            # "has-sidebar"), not a header or a widget the heading sits in
+            # "has-sidebar"), not a header or a widget the heading sits in; but a teaser's <article>
+            # in an <aside> is still the aside's
+            if any(o.tag in ("aside", "nav", "footer") for o in ancestors):
+                return True
             break
         if a.tag in NOT_ARTICLE_TAGS:
             return True
