@@ -244,6 +244,19 @@ TITLES = [
         "Ballerina dances hard",
         id="teaser-article-in-an-aside-is-not-the-page",
     ),
+    pytest.param(
+        page("<meta property='og:title' content='Dune: Part Two review – a triumphant sequel'>",
+             "<article><h1 class='entry-title'>Dune: Part Two review <span class='review-stars' "
+             "aria-label='4 out of 5'>4/5</span></h1>" + PARA + "</article>"),
+        "Dune: Part Two review",
+        id="rating-element-inside-the-heading",
+    ),
+    pytest.param(
+        page("<meta property='og:title' content='Dune: Part Two review – a triumphant sequel'>",
+             "<article><h1>Dune: Part Two review ★★★★☆</h1>" + PARA + "</article>"),
+        "Dune: Part Two review",
+        id="star-glyphs-in-the-heading",
+    ),
 ]  # fmt: skip
 
 

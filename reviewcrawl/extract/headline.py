@@ -30,9 +30,11 @@ SECTION_SEPARATORS = " |:/»›"
 KICKER_RE = re.compile(
     r"kicker|overline|topline|toptitle|pretitle|overtitle|dachzeile|spitzmarke|roofline|eyebrow|supertitle|"
     r"subline|category|label|rubric|"
-    r"breadcrumb|badge|tag|sr-only|screen-reader|visually-hidden|date|time|byline|author",
+    r"breadcrumb|badge|tag|sr-only|screen-reader|visually-hidden|date|time|byline|author|rating|stars|score",
     re.IGNORECASE,
 )
+# a verdict in stars written into the heading's text: "Dune: Part Two review ★★★★☆"
+STAR_GLYPHS_RE = re.compile(r"\s*[★☆✩✪✭✮⭐]+(?:\s*[★☆✩✪✭✮⭐]+)*\s*")
 # containers whose headings belong to the site or to other content, not to this page's article
 NOT_ARTICLE_RE = re.compile(
     r"(?:^|[\s_-])(?:site-title|site-name|site-branding|site-header|logo|brand|branding|masthead|navbar|nav|menu|"
@@ -60,7 +62,7 @@ def heading_text(h: etree._Element) -> str:
                 parts.append("".join(child.itertext()))
         if child.tail:
             parts.append(child.tail)
-    text = " ".join("".join(parts).split())
+    text = " ".join(STAR_GLYPHS_RE.sub(" ", "".join(parts)).split())
     if text:
         return _cut_section_link(h, text)
     # a heading whose only text sits in a "breadcrumb-headline-title" span is that text
