@@ -257,6 +257,12 @@ TITLES = [
         "Dune: Part Two review",
         id="star-glyphs-in-the-heading",
     ),
+    pytest.param(
+        page("<meta property='og:title' content='Firefighters bring Australia&amp;#039;s &amp;quot;megablaze&amp;quot;"
+             " under control'>"),
+        "Firefighters bring Australia's \"megablaze\" under control",
+        id="entities-escaped-twice-in-the-meta",
+    ),
 ]  # fmt: skip
 
 

@@ -11,6 +11,7 @@ cut off ("Ballerina review | The Reel Verdict" -> "Ballerina review").
 from __future__ import annotations
 
 import functools
+import html
 import re
 from collections.abc import Iterable
 from urllib.parse import urlsplit
@@ -25,6 +26,7 @@ DOMAIN_RE = re.compile(r"^(?:www\.)?[\w-]+(?:\.[\w-]+)*\.[a-z]{2,6}$", re.IGNORE
 GENERIC_PARTS = frozenset({"blog archive", "home", "startseite", "news", "blog", "homepage", "accueil", "inicio"})
 WORD_RE = re.compile(r"\w+")
 NON_WORD_RE = re.compile(r"\W+")
+ENTITY_RE = re.compile(r"&(?:#\d{2,5}|#x[0-9a-f]{2,4}|[a-z]{2,8});", re.IGNORECASE)
 SECTION_SEPARATORS = " |:/»›"
 # parts of a heading that are not the title: kickers above it, labels beside it
 KICKER_RE = re.compile(
@@ -221,6 +223,8 @@ def choose_title(
 ) -> tuple[str | None, str | None]:
     """The title and the signal it came from; declared = [(text, signal)] in order of trust.
     supported_only: the headings are weaker ones (<h2>s), taken only where a declared title agrees."""
+    # a CMS that escapes twice writes "Australia&amp;#039;s" into its meta: the reader sees "Australia's"
+    declared = [(html.unescape(t) if ENTITY_RE.search(t) else t, signal) for t, signal in declared]
     candidates: list[str] = []
     stripped: dict[str, str | None] = {}
     in_parts: set[str] = set()
