@@ -263,6 +263,14 @@ TITLES = [
         "Firefighters bring Australia's \"megablaze\" under control",
         id="entities-escaped-twice-in-the-meta",
     ),
+    pytest.param(
+        page("<meta property='og:title' content='Bus evacuated on Route 36 after an engine fire'>",
+             "<div class='links-notes'><a href='/register'><h1>Dear reader, thank you very much for your interest in "
+             "our stories. We have introduced registration so that we can improve the information we offer you "
+             "according to your interests. For more information click here</h1></a></div>" + PARA),
+        "Bus evacuated on Route 36 after an engine fire",
+        id="paragraph-long-lone-heading-is-no-headline",
+    ),
 ]  # fmt: skip
 
 

@@ -281,7 +281,10 @@ def choose_title(
         support, _, _, best = max(scored)
         if support >= 0.5:
             return best, "text"
-        if not supported_only and len(set(candidates)) == 1 and (not texts or len(_words(best)) >= 3):
+        # a lone heading no declared title supports is still the title, unless it runs to a paragraph
+        # (a registration notice in an <h1>): no headline in the wild has more than ~25 words
+        lone = len(set(candidates)) == 1 and (not texts or 3 <= len(_words(best)) <= 25)
+        if not supported_only and lone:
             return best, "text"
     for text, signal in declared:
         cleaned = stripped[text] if text in stripped else strip_site_name(text, site_names, texts)
