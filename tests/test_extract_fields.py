@@ -271,6 +271,13 @@ TITLES = [
         "Bus evacuated on Route 36 after an engine fire",
         id="paragraph-long-lone-heading-is-no-headline",
     ),
+    pytest.param(
+        page("<meta property='og:title' content='Sony and Kioxia hit by the export ban'>",
+             "<div id='msg'><a href='/money/story/12735/4907665'><h1>Weekly: markets brace for a volatile autumn 19:20"
+             "</h1></a></div><div class='story'>" + PARA + "</div>"),
+        "Sony and Kioxia hit by the export ban",
+        id="lone-heading-linking-to-another-story",
+    ),
 ]  # fmt: skip
 
 

@@ -26,7 +26,7 @@ from reviewcrawl.extract.byline import (
 )
 from reviewcrawl.extract.content import main_container, rating_in_blocks, text_blocks
 from reviewcrawl.extract.document import absolute_url, parse_html
-from reviewcrawl.extract.headline import choose_title, heading_text, is_site_heading
+from reviewcrawl.extract.headline import choose_title, heading_text, is_site_heading, same_page_key
 from reviewcrawl.extract.jsonld import first_text, jsonld_nodes, types_of
 from reviewcrawl.extract.meta import HeadMeta, microdata_nodes, rdfa_nodes, read_head
 from reviewcrawl.extract.scan import PageScan, scan
@@ -309,21 +309,14 @@ def _title(page: _Page, review: dict[str, Any] | None, main: dict[str, Any] | No
 
 def _weaker_headings(page: _Page) -> list[etree._Element]:
     found = [h for scope in (page.scan.articles or page.scan.mains)[:1] for h in scope.iter("h2")][:5]
-    here = {_same_page_key(page.url)}
+    here = {same_page_key(page.url)}
     for href in page.head.links.get("canonical", ()):
-        here.add(_same_page_key(absolute_url(page.url, href)))
+        here.add(same_page_key(absolute_url(page.url, href)))
     for h in page.root.iter("h2", "h3"):
         links = [a for a in h.iter("a")]
-        if len(links) == 1 and h not in found and _same_page_key(absolute_url(page.url, links[0].get("href"))) in here:
+        if len(links) == 1 and h not in found and same_page_key(absolute_url(page.url, links[0].get("href"))) in here:
             found.append(h)
     return found
-
-
-def _same_page_key(url: str | None) -> str | None:
-    if not url:
-        return None
-    parts = urlsplit(url)
-    return f"{parts.netloc.lower()}{parts.path.rstrip('/')}?{parts.query}"
 
 
 def _recipe_name(page: _Page) -> str | None:

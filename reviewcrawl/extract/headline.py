@@ -14,11 +14,11 @@ import functools
 import html
 import re
 from collections.abc import Iterable
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-__all__ = ["SEPARATORS_RE", "choose_title", "heading_text", "is_site_heading", "strip_site_name"]
+__all__ = ["SEPARATORS_RE", "choose_title", "heading_text", "is_site_heading", "same_page_key", "strip_site_name"]
 
 # (« and » need spaces around them to separate: «Liebe kennt keine Pause» is a quotation)
 SEPARATORS_RE = re.compile(r"\s+[|–—·•»«›‹:/~-]{1,2}\s+|\s*[|•·›‹]\s*|\s+::\s+")
@@ -214,6 +214,30 @@ def _cut_site_suffix(text: str, site_names: set[str]) -> str:
         text = text[: last.start()].strip()
 
 
+def same_page_key(url: str | None) -> str | None:
+    """A URL without its scheme, fragment and trailing slash: two links to one page match."""
+    if not url:
+        return None
+    parts = urlsplit(url)
+    return f"{parts.netloc.lower()}{parts.path.rstrip('/')}?{parts.query}"
+
+
+def _links_elsewhere(h: etree._Element, page_url: str) -> bool:
+    """A heading that is all one link to another page of the same site: a teaser for another story
+    ("<a href=/story/42><h1>...</h1></a>")."""
+    links = [a for a in h.iter("a") if a.get("href")]
+    wrapping = [a for a in h.iterancestors() if a.tag == "a" and a.get("href")][:1]
+    if len(links) + len(wrapping) != 1:
+        return False
+    link = (links or wrapping)[0]
+    if links and " ".join("".join(link.itertext()).split()) != heading_text(h):
+        return False
+    target = urljoin(page_url, (link.get("href") or "").strip())
+    if urlsplit(target).hostname != urlsplit(page_url).hostname:
+        return False
+    return same_page_key(target) != same_page_key(page_url)
+
+
 def choose_title(
     headings: list[etree._Element],
     declared: list[tuple[str, str]],
@@ -226,6 +250,7 @@ def choose_title(
     # a CMS that escapes twice writes "Australia&amp;#039;s" into its meta: the reader sees "Australia's"
     declared = [(html.unescape(t) if ENTITY_RE.search(t) else t, signal) for t, signal in declared]
     candidates: list[str] = []
+    owner: dict[str, etree._Element] = {}
     stripped: dict[str, str | None] = {}
     in_parts: set[str] = set()
     texts = list(dict.fromkeys(t for t, _ in declared))
@@ -256,6 +281,7 @@ def choose_title(
         whole = text.casefold() in folded and text.casefold() not in site_names
         if 2 <= len(text) <= 300 and (whole or not _is_site_name(text, site_names)):
             candidates.append(text)
+            owner.setdefault(text, h)
             # a heading in parts (a kicker span, then the title span): each part may be the title
             parts = [" ".join("".join(c.itertext()).split()) for c in h if isinstance(c.tag, str)]
             parts = [p for p in parts if len(p) >= 8 and p != text]
@@ -284,7 +310,9 @@ def choose_title(
         # a lone heading no declared title supports is still the title, unless it runs to a paragraph
         # (a registration notice in an <h1>): no headline in the wild has more than ~25 words
         lone = len(set(candidates)) == 1 and (not texts or 3 <= len(_words(best)) <= 25)
-        if not supported_only and lone:
+        # (nor where it is all one link to another story, and the page declares a title of its own)
+        declares = any(stripped[t] for t in texts)
+        if not supported_only and lone and not (declares and _links_elsewhere(owner[best], page_url)):
             return best, "text"
     for text, signal in declared:
         cleaned = stripped[text] if text in stripped else strip_site_name(text, site_names, texts)
