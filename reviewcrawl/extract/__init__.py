@@ -313,7 +313,7 @@ def _weaker_headings(page: _Page) -> list[etree._Element]:
     for href in page.head.links.get("canonical", ()):
         here.add(same_page_key(absolute_url(page.url, href)))
     for h in page.root.iter("h2", "h3"):
-        links = [a for a in h.iter("a")]
+        links = list(h.iter("a"))
         if len(links) == 1 and h not in found and same_page_key(absolute_url(page.url, links[0].get("href"))) in here:
             found.append(h)
     return found
