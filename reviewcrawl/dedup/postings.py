@@ -26,10 +26,13 @@ _FANOUT = 8  # a run is merged into the one before it once it is an eighth of it
 class _Run:
     """Sorted keys, their documents, and the directory of where each top-bits slot starts."""
 
-    __slots__ = ("directory", "docs", "keys", "shift")
+    __slots__ = ("_padded", "directory", "docs", "keys", "shift")
 
     def __init__(self, keys: np.ndarray, docs: np.ndarray) -> None:
-        self.keys, self.docs = keys, docs
+        # _GATHER zeros after the keys: a gather may read past the last slot without a bounds check
+        self._padded = np.zeros(keys.size + _GATHER, dtype=keys.dtype)
+        self._padded[: keys.size] = keys
+        self.keys, self.docs = self._padded[: keys.size], docs
         bits = max(1, min(30, int(np.ceil(np.log2(max(2, keys.size / _SLOT_ENTRIES))))))
         self.shift = np.uint32(32 - bits)
         counts = np.bincount(keys >> self.shift, minlength=1 << bits)
@@ -38,7 +41,7 @@ class _Run:
 
     @property
     def nbytes(self) -> int:
-        return self.keys.nbytes + self.docs.nbytes + self.directory.nbytes
+        return self._padded.nbytes + self.docs.nbytes + self.directory.nbytes
 
     def merge(self, newer: _Run) -> _Run:
         """Both runs in one, in linear time (newer entries after older ones of an equal key)."""
@@ -69,11 +72,11 @@ class _Run:
             which = np.repeat(np.arange(queries.size), counts)
             at = np.repeat(lo - np.cumsum(counts) + counts, counts) + np.arange(int(counts.sum()))
             return which, self.docs[at]
-        at = lo[:, None] + np.arange(widest)  # each key's slot, padded to the widest
-        inside = at < hi[:, None]
-        np.minimum(at, self.keys.size - 1, out=at)
-        equal = self.keys[at] == queries[:, None]
-        equal &= inside
+        at = lo[:, None] + np.arange(widest)  # each key's slot, and what follows it up to the widest
+        equal = self._padded[at] == queries[:, None]  # past a slot the top bits differ: no match
+        if not equal.any():  # the common case, and the cheap one
+            return None
+        equal &= at < hi[:, None]  # but the padding's zeros could equal a query of 0
         which, column = np.nonzero(equal)
         if which.size == 0:
             return None
