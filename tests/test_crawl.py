@@ -160,6 +160,16 @@ def test_a_copy_crawled_first_gives_way_to_the_preferred_original(tmp_path: Path
     assert table == COPIES
 
 
+def test_copies_linked_through_a_redis_index(tmp_path: Path, demo_proxy: str, redis_url: str) -> None:
+    """Workers on several machines share the index in Redis; one crawl shows the wiring."""
+    records = crawl(tmp_path, demo_proxy, "-s", f"REVIEWCRAWL_DEDUP_STORAGE={redis_url}")
+    assert {r["canonical_url"]: r["duplicate_of"] for r in records if r["duplicate_of"]} == COPIES
+    again = crawl(
+        tmp_path / "elsewhere", demo_proxy, "-a", "site=reviewroundup", "-s", f"REVIEWCRAWL_DEDUP_STORAGE={redis_url}"
+    )
+    assert {r["canonical_url"]: r["duplicate_of"] for r in again} == COPIES  # another machine's data directory
+
+
 def test_drop_mode_exports_no_copy_and_lists_them(tmp_path: Path, demo_proxy: str) -> None:
     records = crawl(tmp_path, demo_proxy, "-s", "REVIEWCRAWL_DUPLICATES=drop")
     assert sorted(r["canonical_url"] for r in records) == sorted(ORIGINALS)
