@@ -2,6 +2,7 @@
 
     python benchmarks/dedup.py                   # quality on >= 100,000 texts, speed, bytes
     python benchmarks/dedup.py --scale           # cost per text at 10k, 100k and 1M texts
+    python benchmarks/dedup.py --reopen 1000000  # opening a SQLite index of a million texts
     python benchmarks/dedup.py --originals 5000  # a quick run
 
 Speeds are CPU seconds of this process (time.process_time), one core, so that other work on the
@@ -230,10 +231,32 @@ def main_scale(sizes: list[int], words: int) -> None:
         sys.stdout.flush()
 
 
+def main_reopen(n: int, words: int) -> None:
+    """Opening a SQLite index of n texts: what a cron run pays before its first page."""
+    gen = Generator(seed=17)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "state.sqlite3"
+        index = NearDuplicateIndex(f"sqlite:///{db}")
+        t = time.process_time()
+        for i in range(n):
+            index.add(f"https://www.site{i % 40}.example/reviews/{i:07d}-a-film-title-in-the-url/", gen._words(words))
+        index.close()
+        size = sum(p.stat().st_size for p in Path(tmp).iterdir())
+        print(f"  filed {n:,} texts of {words} words into SQLite in {time.process_time() - t:,.0f} CPU s; "
+              f"{size / n:,.0f} bytes per text on disk")  # fmt: skip
+        t = time.perf_counter()
+        reopened = NearDuplicateIndex(f"sqlite:///{db}")
+        print(
+            f"  reopening it: {time.perf_counter() - t:.1f} s (wall clock); {reopened.nbytes / n:,.0f} bytes per text in memory"
+        )
+        reopened.close()
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--originals", type=int, default=80_000)
     parser.add_argument("--scale", action="store_true")
+    parser.add_argument("--reopen", type=int, default=0, metavar="N", help="time opening a SQLite index of N texts")
     parser.add_argument("--scale-words", type=int, default=120)
     parser.add_argument("--max", type=int, default=1_000_000)
     parser.add_argument("--redis", default="redis://127.0.0.1:6379/15")
@@ -241,6 +264,9 @@ def main() -> None:
     parser.add_argument("--redis-originals", type=int, default=10_000)
     args = parser.parse_args()
     print(f"python {sys.version.split()[0]}, {os.cpu_count()} cpus, sqlite {sqlite3.sqlite_version}")
+    if args.reopen:
+        main_reopen(args.reopen, 50)
+        return
     if args.scale:
         main_scale([s for s in (10_000, 100_000, 1_000_000) if s <= args.max], args.scale_words)
         return

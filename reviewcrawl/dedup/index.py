@@ -26,7 +26,7 @@ __all__ = ["BANDS", "Match", "NearDuplicateIndex", "Thresholds", "band_keys", "j
 ROWS = 2
 BANDS = BINS // ROWS
 _CHANCE = 2.0**-16  # two different 16-bit values agree by chance
-_CHUNK = 1 << 16  # rows are kept in chunks of this many: no copy of the whole table as it grows
+_CHUNK = 4096  # rows are kept in chunks of this many (1.1 MB): no copy of the whole table as it grows
 
 
 @dataclass(frozen=True)

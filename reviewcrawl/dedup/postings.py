@@ -86,7 +86,12 @@ class _Run:
 def _sorted_run(keys: np.ndarray, docs: np.ndarray) -> _Run:
     """A run of distinct (key, doc) pairs sorted by key, then doc: one sort of 64-bit words,
     several times faster than a stable argsort of the keys."""
-    pairs = np.unique((np.ravel(keys).astype(np.uint64) << np.uint64(32)) | np.ravel(docs).astype(np.uint64))
+    pairs = (np.ravel(keys).astype(np.uint64) << np.uint64(32)) | np.ravel(docs).astype(np.uint64)
+    pairs.sort()
+    if pairs.size > 1:
+        repeated = pairs[1:] == pairs[:-1]
+        if repeated.any():
+            pairs = pairs[np.concatenate([[True], ~repeated])]
     return _Run((pairs >> np.uint64(32)).astype(np.uint32), pairs.astype(np.uint32))
 
 
