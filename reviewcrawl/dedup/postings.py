@@ -111,11 +111,14 @@ class Postings:
             raise ValueError(f"max_bucket must be at least {_GATHER}")
         self._buffer: dict[int, int | list[int]] = {}  # a key's one document, or its list
         self._buffered_docs = 0
+        # the same entries in the order they came, for flush: no walk over the dict
+        self._pending_keys = np.zeros(buffer_docs * 66, dtype=np.uint32)
+        self._pending_docs = np.zeros(buffer_docs * 66, dtype=np.uint32)
+        self._pending = 0
         self._runs: list[_Run] = []
 
     def __len__(self) -> int:
-        buffered = sum(len(v) if isinstance(v, list) else 1 for v in self._buffer.values())
-        return sum(r.keys.size for r in self._runs) + buffered
+        return sum(r.keys.size for r in self._runs) + self._pending  # a key given twice counts twice here
 
     @property
     def nbytes(self) -> int:
@@ -132,6 +135,13 @@ class Postings:
                     old.append(doc)
             elif old != doc:
                 buffer[key] = [old, doc]
+        end = self._pending + keys.size
+        if end > self._pending_keys.size:
+            self._pending_keys = np.concatenate([self._pending_keys, np.zeros_like(self._pending_keys)])
+            self._pending_docs = np.concatenate([self._pending_docs, np.zeros_like(self._pending_docs)])
+        self._pending_keys[self._pending : end] = keys
+        self._pending_docs[self._pending : end] = doc
+        self._pending = end
         self._buffered_docs += 1
         if self._buffered_docs >= self.buffer_docs:
             self.flush()
@@ -144,12 +154,9 @@ class Postings:
     def flush(self) -> None:
         if not self._buffer:
             return
-        lists = [v if isinstance(v, list) else [v] for v in self._buffer.values()]
-        sizes = [len(v) for v in lists]
-        keys = np.repeat(np.fromiter(self._buffer.keys(), dtype=self.dtype, count=len(sizes)), sizes)
-        docs = np.fromiter((d for v in lists for d in v), dtype=np.uint32, count=keys.size)
-        self._buffer, self._buffered_docs = {}, 0
-        self._push(_sorted_run(keys, docs))
+        run = _sorted_run(self._pending_keys[: self._pending], self._pending_docs[: self._pending])
+        self._buffer, self._buffered_docs, self._pending = {}, 0, 0
+        self._push(run)
 
     def _push(self, run: _Run) -> None:
         self._runs.append(run)
