@@ -141,7 +141,12 @@ class NearDuplicatePipeline(_Pipeline):
         self.seen_canonical.add(key)
         content = f"{item.title or ''}\n{item.text or ''}"
         item.fingerprint = fingerprint(content)
-        match = self.index.add(key, content)
+        try:
+            match = self.index.add(key, content)
+        except Exception as exc:  # Redis gone, disk full: the record is exported without its link
+            self.stats.inc_value("reviewcrawl/errors/near_copy_index")
+            logger.error("Near-copy index failed on %s, exported without a near-copy check: %s", key, exc)
+            return item
         if match is None or self._original(match.key) == key:
             self.facts[key] = (item.site, item.date_published)
             return item

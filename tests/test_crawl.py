@@ -233,3 +233,56 @@ def test_redirects_and_404s_are_followed_but_make_no_record(tmp_path: Path, demo
     assert "'downloader/response_status_count/301'" in result.stderr
     records = read_jsonl(next((tmp_path / "feeds").glob("reviews-*.jsonl")))
     assert sorted(r["url"] for r in records) == sorted(u for u in ORIGINALS if "headphonesthoughts" in u)
+
+
+def test_the_redis_index_going_away_costs_no_record(tmp_path: Path) -> None:
+    """A Redis of our own on a free port, killed between two reviews: the second is exported
+    without its near-copy check, and the run counts the failure."""
+    import shutil
+    import socket
+    import subprocess
+    import time
+
+    from scrapy.utils.test import get_crawler
+
+    from reviewcrawl.items import Review
+    from reviewcrawl.pipelines import NearDuplicatePipeline
+
+    from .conftest import need_service
+
+    server = shutil.which("redis-server")
+    if server is None:
+        need_service("redis-server (the binary)", FileNotFoundError("redis-server"))
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([str(server), "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+                            stdout=subprocess.DEVNULL)  # fmt: skip
+    try:
+        for _ in range(100):  # bounded: up to 5 s for the server to listen
+            with socket.socket() as s:
+                if s.connect_ex(("127.0.0.1", port)) == 0:
+                    break
+            time.sleep(0.05)
+        crawler = get_crawler(settings_dict={"REVIEWCRAWL_DATA_DIR": str(tmp_path),
+                                             "REVIEWCRAWL_DEDUP_STORAGE": f"redis://127.0.0.1:{port}/0"})  # fmt: skip
+        crawler.stats.open_spider()
+        pipeline = NearDuplicatePipeline.from_crawler(crawler)
+        pipeline.open_spider()
+        text = " ".join(f"word{i} of the review" for i in range(200))
+
+        def review(n: int) -> Review:
+            return Review(url=f"http://x.example/{n}", canonical_url=f"http://x.example/{n}", site="x",
+                          title="T", text=text, run_id="r1", fetched_at="2026-11-22T12:00:00+00:00")  # fmt: skip
+
+        assert pipeline.process_item(review(1)).duplicate_of is None
+        assert pipeline.process_item(review(2)).duplicate_of == "http://x.example/1"
+        proc.kill()
+        proc.wait(10)
+        third = pipeline.process_item(review(3))
+        assert third.canonical_url == "http://x.example/3" and third.duplicate_of is None
+        assert crawler.stats.get_value("reviewcrawl/errors/near_copy_index") == 1
+        pipeline.close_spider()
+    finally:
+        proc.kill()
+        proc.wait(10)
