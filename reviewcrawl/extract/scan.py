@@ -17,13 +17,33 @@ __all__ = ["HINT_RE", "PageScan", "scan"]
 
 # class/id words that mark an element some cascade wants: content containers, bylines, dates,
 # ratings, headlines, hReview. A cheap screen: each cascade checks its own words again.
-HINT_RE = re.compile(
-    r"content|body|text|author|byline|by-line|writer|creator|date|time|publish|posted|meta|dateline|"
-    r"stamp|datum|fecha|autor|auteur|verfasser|review|rating|star|score|grade|verdict|title|headline|"
-    r"vcard|entry|post|article|story|hentry|h-entry|info|credit",
-)  # matched against the lower-cased marker: IGNORECASE makes this search ~10x slower
+HINT_WORDS = (
+    "content", "body", "text", "author", "byline", "by-line", "writer", "creator", "date", "time",
+    "publish", "posted", "meta", "dateline", "stamp", "datum", "fecha", "autor", "auteur", "verfasser",
+    "review", "rating", "star", "score", "grade", "verdict", "title", "headline", "vcard", "entry",
+    "post", "article", "story", "hentry", "h-entry", "info", "credit",
+)  # fmt: skip
+
+
+def _word_trie(words: list[str]) -> str:
+    """A regex that finds any of ``words``, factored by common prefixes: re tries the branches
+    of a plain alternation one by one at every position, a trie one branch per character. Only
+    whether a word occurs is kept: a word that extends a shorter one adds nothing."""
+    if "" in words:
+        return ""
+    groups: dict[str, list[str]] = {}
+    for w in words:
+        groups.setdefault(w[0], []).append(w[1:])
+    alts = [re.escape(c) + _word_trie(tails) for c, tails in sorted(groups.items())]
+    return alts[0] if len(alts) == 1 else "(?:" + "|".join(alts) + ")"
+
+
+HINT_RE = re.compile(_word_trie(list(HINT_WORDS)))
+# matched against the lower-cased marker: IGNORECASE makes this search ~10x slower
 # class/id strings repeat within a page and across a site's pages: the screen runs once per string
-_HINT_CACHE: dict[str, bool] = {}
+_HINT_CACHE: dict[tuple[str | None, str | None], str | None] = {}
+_MISSING = object()
+_SCAN_ATTRS = frozenset({"class", "id", "itemprop", "itemscope", "typeof", "rel", "data-rating", "data-score"})
 _SCAN_TAGS = frozenset({"meta", "link", "title", "script", "h1", "time", "article", "main"})
 
 
@@ -60,13 +80,18 @@ def scan(root: etree._Element) -> PageScan:
     s = PageScan()
     hinted = s.hinted
     order = s.order
+    itemprops = s.itemprops
+    item_roots = s.item_roots
+    hint_cache = _HINT_CACHE
+    scan_tags = _SCAN_TAGS
+    scan_attrs = _SCAN_ATTRS
     n = 0
-    for el in root.iter():
-        tag = el.tag
-        if not isinstance(tag, str):
-            continue
+    # elements only: the parser drops comments and processing instructions, and the count
+    # below is the element's position among elements, as before
+    for el in root.iter(etree.Element):
         n += 1
-        if tag in _SCAN_TAGS:
+        tag = el.tag
+        if tag in scan_tags:
             if tag == "meta":
                 s.metas.append(el)
             elif tag == "link":
@@ -87,40 +112,49 @@ def scan(root: etree._Element) -> PageScan:
                 s.articles.append(el)
             elif tag == "main":
                 s.mains.append(el)
+        keys = el.keys()  # attribute names only: most attributes (href, src, style) are no signal
+        if not keys or scan_attrs.isdisjoint(keys):
+            continue
         cls = ident = prop = None
         scoped = rated = False
-        for key, value in el.items():
+        for key in keys:
+            if key not in scan_attrs:
+                continue
             if key == "class":
-                cls = value
+                cls = el.get("class")
             elif key == "id":
-                ident = value
+                ident = el.get("id")
             elif key == "itemprop":
-                prop = value
+                prop = el.get("itemprop")
             elif key == "itemscope":
                 scoped = True
             elif key == "typeof":  # RDFa Lite: vocab="https://schema.org/" typeof="Review"
                 s.rdfa_roots.append(el)
             elif key == "rel":
-                if "author" in value.lower():
+                if "author" in el.get("rel").lower():
                     s.rel_author.append(el)
                     order[el] = n
-            elif key in ("data-rating", "data-score"):
+            else:  # data-rating, data-score
                 rated = True
-        if cls or ident:
-            marker = f"{cls or ''} {ident or ''}".lower()
-            hit = _HINT_CACHE.get(marker)
-            if hit is None:
-                if len(_HINT_CACHE) > 50_000:
-                    _HINT_CACHE.clear()
-                hit = _HINT_CACHE[marker] = HINT_RE.search(marker) is not None
-            if hit:
+        if cls is not None or ident is not None:
+            # the cache maps (class, id) to the lower-cased marker, or None where it is no hint
+            key = (cls, ident)
+            marker = hint_cache.get(key, _MISSING)
+            if marker is _MISSING:
+                if len(hint_cache) > 50_000:
+                    hint_cache.clear()
+                marker = f"{cls or ''} {ident or ''}".lower() if cls or ident else ""
+                if not (cls or ident) or HINT_RE.search(marker) is None:
+                    marker = None
+                hint_cache[key] = marker
+            if marker is not None:
                 hinted.append((el, marker))
                 order[el] = n
         if prop is not None:
-            s.itemprops.append(el)
+            itemprops.append(el)
             order[el] = n
         elif scoped:
-            s.item_roots.append(el)
+            item_roots.append(el)
         if rated:
             s.data_rated.append(el)
     return s
