@@ -29,7 +29,7 @@ from reviewcrawl.extract.document import absolute_url, parse_html
 from reviewcrawl.extract.headline import choose_title, heading_text, is_site_heading, same_page_key
 from reviewcrawl.extract.jsonld import first_text, jsonld_nodes, types_of
 from reviewcrawl.extract.meta import HeadMeta, microdata_nodes, rdfa_nodes, read_head
-from reviewcrawl.extract.scan import PageScan, scan
+from reviewcrawl.extract.scan import PageScan, marker_hit, scan
 from reviewcrawl.extract.stars import rating_from_element
 from reviewcrawl.parsing.authors import normalize_author
 from reviewcrawl.parsing.dates import ParsedDate, parse_date, search_date
@@ -445,7 +445,7 @@ def _author_link_text(page: _Page, url: str) -> str | None:
 def _visible_author(page: _Page, ok: Any) -> str | None:
     elements = [el for el in page.scan.itemprops if el.get("itemprop") == "author"]
     elements += page.scan.rel_author
-    elements += [el for el, marker in page.scan.hinted if AUTHOR_MARKER_RE.search(marker)]
+    elements += page.scan.marked(AUTHOR_MARKER_RE)
     for text, el in byline_candidates(elements, page.scan.order, page.heading, page.scope)[:6]:
         if el.get("itemscope") is not None:
             names = [" ".join("".join(n.itertext()).split()) for n in el.iter() if n.get("itemprop") == "name"]
@@ -453,7 +453,7 @@ def _visible_author(page: _Page, ok: Any) -> str | None:
         name = ok(normalize_author(text))
         if name:
             return name
-    meta_lines = [el for el, marker in page.scan.hinted if META_LINE_RE.search(marker)]
+    meta_lines = page.scan.marked(META_LINE_RE)
     for el in _nearest(page, meta_lines)[:6]:
         text = " ".join("".join(el.itertext()).split())
         if len(text) <= 200:
@@ -482,7 +482,7 @@ def _not_other_content(el: etree._Element) -> bool:
         if a.tag in ("aside", "nav"):
             return False
         marker = f"{a.get('class', '')} {a.get('id', '')}"
-        if marker != " " and COMMENT_ANCESTOR_RE.search(marker):
+        if marker != " " and marker_hit(COMMENT_ANCESTOR_RE, marker):
             return False
     return True
 
@@ -830,7 +830,7 @@ HREVIEW_RE = re.compile(r"(?:^|\s)h-?review(?:$|\s)", re.IGNORECASE)
 
 
 def _hreviews(page: _Page) -> list[etree._Element]:
-    return [el for el, marker in page.scan.hinted if HREVIEW_RE.search(marker)]
+    return page.scan.marked(HREVIEW_RE)
 
 
 def _rating(
@@ -901,7 +901,7 @@ def _star_widget(page: _Page) -> tuple[Rating | None, str | None]:
     ):
         return None, None  # widgets on recipe and product pages are the readers' stars
     # widgets are the article's elements whose class says star/rating, or that carry data-rating
-    marked = [el for el, m in page.scan.hinted if STAR_MARKER_RE.search(m)] + page.scan.data_rated
+    marked = page.scan.marked(STAR_MARKER_RE) + page.scan.data_rated
     widgets = []
     for el in marked:
         if len(widgets) >= 20 or not any(a is area for a in el.iterancestors()):

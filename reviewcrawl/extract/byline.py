@@ -15,6 +15,7 @@ from typing import Any
 from lxml import etree
 
 from reviewcrawl.extract.jsonld import first_text, types_of
+from reviewcrawl.extract.scan import marker_hit
 from reviewcrawl.parsing.authors import normalize_author
 
 __all__ = ["ORG_TYPES", "byline_candidates", "byline_in_segments", "byline_in_text", "person_names"]
@@ -89,7 +90,7 @@ def _other_content(el: etree._Element, stop: etree._Element | None) -> bool:
                 continue
             return True
         marker = f"{a.get('class', '')} {a.get('id', '')}"
-        if marker.strip() and OTHER_CONTENT_RE.search(marker):
+        if marker.strip() and marker_hit(OTHER_CONTENT_RE, marker):
             return True
     return False
 

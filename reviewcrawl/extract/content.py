@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from reviewcrawl.extract.scan import PageScan
+from reviewcrawl.extract.scan import PageScan, marker_hit
 from reviewcrawl.parsing.rating import Rating, parse_rating
 
 __all__ = [
@@ -45,6 +45,9 @@ CONTENT_CLASSES = (
     "article-text", "story-content", "post-entry", "main-content", "text-content", "rich-text", "entry",
 )  # fmt: skip
 _CLASS_RANK = {c: i for i, c in enumerate(CONTENT_CLASSES)}
+# a marker's best CONTENT_CLASSES rank (None: no content class), per marker string
+_RANK_CACHE: dict[str, int | None] = {}
+_MISSING = object()
 
 # A rating line: "Rating: 4/5", "**Rating:** 4/5", "Score: 9/10", "Note : 4/5", "Verdict: ★★★★"
 RATING_LABEL_RE = re.compile(
@@ -69,7 +72,7 @@ def is_boilerplate(el: etree._Element) -> bool:
     if tag in SKIP_TAGS:
         return True
     marker = f"{el.get('class', '')} {el.get('id', '')}"
-    if marker != " " and BOILERPLATE_RE.search(marker.lower()):
+    if marker != " " and marker_hit(BOILERPLATE_RE, marker.lower()):
         return True
     role = el.get("role")
     return role in ("navigation", "complementary", "contentinfo", "banner", "search")
@@ -91,13 +94,19 @@ def main_container(page: PageScan, root: etree._Element) -> etree._Element | Non
         if el.get("itemprop") in ("reviewBody", "articleBody"):
             ranked.append((0 if el.get("itemprop") == "reviewBody" else 1, el))
     for el, marker in page.hinted:
-        best = min((_CLASS_RANK[t] for t in marker.lower().split() if t in _CLASS_RANK), default=None)
+        best = _RANK_CACHE.get(marker, _MISSING)
+        if best is _MISSING:
+            if len(_RANK_CACHE) > 50_000:
+                _RANK_CACHE.clear()
+            best = _RANK_CACHE[marker] = min(
+                (_CLASS_RANK[t] for t in marker.lower().split() if t in _CLASS_RANK), default=None
+            )
         if best is not None:
             ranked.append((2 + best, el))
     n = len(CONTENT_CLASSES) + 2
     ranked.extend((n, el) for el in page.articles)
     ranked.extend((n + 1, el) for el in page.mains)
-    ranked.extend((n + 2, el) for el, _ in page.hinted if el.get("id") == "content")
+    ranked.extend((n + 2, el) for el, marker in page.hinted if "content" in marker and el.get("id") == "content")
     for rank in sorted({r for r, _ in ranked}):
         found = [el for r, el in ranked if r == rank and not _inside_boilerplate(el)]
         if not found:

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-__all__ = ["HINT_RE", "PageScan", "scan"]
+__all__ = ["HINT_RE", "PageScan", "marker_hit", "scan"]
 
 # class/id words that mark an element some cascade wants: content containers, bylines, dates,
 # ratings, headlines, hReview. A cheap screen: each cascade checks its own words again.
@@ -73,6 +73,44 @@ class PageScan:
     data_rated: list[etree._Element] = field(default_factory=list)
     #: document position of every element in a bucket above (for "nearest to the heading")
     order: dict[etree._Element, int] = field(default_factory=dict)
+    _marked: dict[re.Pattern[str], list[etree._Element]] = field(default_factory=dict)
+
+    def marked(self, pattern: re.Pattern[str]) -> list[etree._Element]:
+        """The hinted elements whose marker ``pattern`` finds, in document order (the same list
+        on every call: callers copy before they change it)."""
+        found = self._marked.get(pattern)
+        if found is None:
+            hits = _MARKER_HITS.get(pattern)
+            if hits is None:
+                hits = _MARKER_HITS[pattern] = {}
+            elif len(hits) > 50_000:
+                hits.clear()
+            found = []
+            for el, marker in self.hinted:
+                hit = hits.get(marker)
+                if hit is None:
+                    hit = hits[marker] = pattern.search(marker) is not None
+                if hit:
+                    found.append(el)
+            self._marked[pattern] = found
+        return found
+
+
+# per pattern, whether it finds something in a marker: markers repeat within a page and a site
+_MARKER_HITS: dict[re.Pattern[str], dict[str, bool]] = {}
+
+
+def marker_hit(pattern: re.Pattern[str], marker: str) -> bool:
+    """``pattern.search(marker) is not None``, remembered per marker string."""
+    hits = _MARKER_HITS.get(pattern)
+    if hits is None:
+        hits = _MARKER_HITS[pattern] = {}
+    hit = hits.get(marker)
+    if hit is None:
+        if len(hits) > 50_000:
+            hits.clear()
+        hit = hits[marker] = pattern.search(marker) is not None
+    return hit
 
 
 def scan(root: etree._Element) -> PageScan:
