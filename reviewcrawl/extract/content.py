@@ -12,7 +12,7 @@ from collections.abc import Iterator
 
 from lxml import etree
 
-from reviewcrawl.extract.scan import PageScan, marker_hit
+from reviewcrawl.extract.scan import PageScan
 from reviewcrawl.parsing.rating import Rating, parse_rating
 
 __all__ = [
@@ -45,6 +45,8 @@ CONTENT_CLASSES = (
     "article-text", "story-content", "post-entry", "main-content", "text-content", "rich-text", "entry",
 )  # fmt: skip
 _CLASS_RANK = {c: i for i, c in enumerate(CONTENT_CLASSES)}
+# whether BOILERPLATE_RE finds the marker, per (class, id): they repeat within a page and a site
+_BOILERPLATE_CACHE: dict[tuple[str | None, str | None], bool] = {}
 # a marker's best CONTENT_CLASSES rank (None: no content class), per marker string
 _RANK_CACHE: dict[str, int | None] = {}
 _MISSING = object()
@@ -68,13 +70,20 @@ RATING_PHRASE_RE = re.compile(
 
 
 def is_boilerplate(el: etree._Element) -> bool:
-    tag = el.tag if isinstance(el.tag, str) else ""
-    if tag in SKIP_TAGS:
+    if el.tag in SKIP_TAGS:  # (a comment's tag is a function: in no set of names)
         return True
-    marker = f"{el.get('class', '')} {el.get('id', '')}"
-    if marker != " " and marker_hit(BOILERPLATE_RE, marker.lower()):
-        return True
-    role = el.get("role")
+    get = el.get
+    cls, ident = get("class"), get("id")
+    if cls or ident:
+        key = (cls, ident)
+        hit = _BOILERPLATE_CACHE.get(key)
+        if hit is None:
+            if len(_BOILERPLATE_CACHE) > 50_000:
+                _BOILERPLATE_CACHE.clear()
+            hit = _BOILERPLATE_CACHE[key] = BOILERPLATE_RE.search(f"{cls or ''} {ident or ''}".lower()) is not None
+        if hit:
+            return True
+    role = get("role")
     return role in ("navigation", "complementary", "contentinfo", "banner", "search")
 
 
@@ -90,6 +99,7 @@ def main_container(page: PageScan, root: etree._Element) -> etree._Element | Non
     """The element that holds the review body: the best-ranked named container with text,
     else the parent of the most paragraph text."""
     ranked: list[tuple[int, etree._Element]] = []
+    content_ids: list[etree._Element] = []  # id="content"
     for el in page.itemprops:
         if el.get("itemprop") in ("reviewBody", "articleBody"):
             ranked.append((0 if el.get("itemprop") == "reviewBody" else 1, el))
@@ -103,10 +113,12 @@ def main_container(page: PageScan, root: etree._Element) -> etree._Element | Non
             )
         if best is not None:
             ranked.append((2 + best, el))
+        if "content" in marker and el.get("id") == "content":
+            content_ids.append(el)
     n = len(CONTENT_CLASSES) + 2
     ranked.extend((n, el) for el in page.articles)
     ranked.extend((n + 1, el) for el in page.mains)
-    ranked.extend((n + 2, el) for el, marker in page.hinted if "content" in marker and el.get("id") == "content")
+    ranked.extend((n + 2, el) for el in content_ids)
     for rank in sorted({r for r, _ in ranked}):
         found = [el for r, el in ranked if r == rank and not _inside_boilerplate(el)]
         if not found:
@@ -169,7 +181,10 @@ def text_blocks(container: etree._Element) -> Iterator[str]:
             walker.skip_subtree()
             text = _text_with_breaks(el)
             stripped = text.strip()
-            if not stripped or _mostly_links(
+            if not stripped:
+                continue
+            # only short blocks can be mostly links: the link text is read for those alone
+            if len(stripped) < _LINKS_MAX and _mostly_links(
                 len(stripped), sum(len("".join(a.itertext()).strip()) for a in el.iter("a"))
             ):
                 continue
@@ -194,22 +209,29 @@ def text_blocks(container: etree._Element) -> Iterator[str]:
 MULTI_NEWLINE_RE = re.compile(r"\n{2,}")
 
 
+_LINKS_MAX = 120
+
+
 def _mostly_links(length: int, linked: int) -> bool:
     """A short run of text that is all link text is navigation ("Next post", "Read more")."""
-    return 0 < length < 120 and linked >= 0.8 * length
+    return 0 < length < _LINKS_MAX and linked >= 0.8 * length
 
 
 def _text_with_breaks(el: etree._Element) -> str:
+    """The element's text with <br> as a newline; skipped elements (script, style ...) give
+    neither their own text nor their tail (their children's text and tails stay)."""
     parts: list[str] = []
+    append = parts.append
     for node in el.iter():
-        if node is not el and isinstance(node.tag, str) and node.tag in SKIP_TAGS:
-            continue
-        if isinstance(node.tag, str) and node.tag == "br":
-            parts.append("\n")
-        if node.text and isinstance(node.tag, str) and node.tag not in SKIP_TAGS:
-            parts.append(node.text)
+        tag = node.tag
+        if tag in SKIP_TAGS:  # (a comment's tag is a function: in no set of names)
+            continue  # the element itself: neither its text nor (as it is el) its tail
+        if tag == "br":
+            append("\n")
+        if node.text and isinstance(tag, str):
+            append(node.text)
         if node is not el and node.tail:
-            parts.append(node.tail)
+            append(node.tail)
     return "".join(parts)
 
 
