@@ -125,6 +125,8 @@ class _Page:
     _scoped: bool = False
     _lang: str | None = None
     _date_elements: list[etree._Element] | None = None
+    #: _not_other_content's answers by ancestor
+    outside_memo: dict[etree._Element, bool] = field(default_factory=dict)
 
     @property
     def container(self) -> etree._Element | None:
@@ -473,18 +475,34 @@ def _visible_author(page: _Page, ok: Any) -> str | None:
     return None
 
 
-def _not_other_content(el: etree._Element) -> bool:
+def _not_other_content(el: etree._Element, memo: dict[etree._Element, bool] | None = None) -> bool:
     """Outside comments, sidebars and related-post lists (the <body>'s own classes don't count:
-    WordPress writes "comments-open" there)."""
+    WordPress writes "comments-open" there).
+
+    ``memo`` (one per page) keeps the answer for every ancestor walked: the walk up from an
+    ancestor ends where the element's does, so elements sharing ancestors walk them once."""
+    walked = []
+    verdict = True
     for a in el.iterancestors():
+        if memo is not None:
+            known = memo.get(a)
+            if known is not None:
+                verdict = known
+                break
+            walked.append(a)
         if a.tag in ("body", "html"):
-            return True
+            break
         if a.tag in ("aside", "nav"):
-            return False
+            verdict = False
+            break
         marker = f"{a.get('class', '')} {a.get('id', '')}"
         if marker != " " and marker_hit(COMMENT_ANCESTOR_RE, marker):
-            return False
-    return True
+            verdict = False
+            break
+    if memo is not None:
+        for a in walked:
+            memo[a] = verdict
+    return verdict
 
 
 def _nearest(page: _Page, elements: list[etree._Element]) -> list[etree._Element]:
@@ -494,7 +512,7 @@ def _nearest(page: _Page, elements: list[etree._Element]) -> list[etree._Element
     scope = page.scope
     ranked = []
     for el in elements:
-        if not _not_other_content(el):
+        if not _not_other_content(el, page.outside_memo):
             continue
         in_scope = scope is not None and any(a is scope for a in el.iterancestors())
         ranked.append((0 if in_scope else 1, abs(order.get(el, head_pos) - head_pos), el))

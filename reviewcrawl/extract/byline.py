@@ -173,7 +173,19 @@ def byline_in_text(heading: etree._Element | None) -> str | None:
                     return name
             if checked > 40:
                 break
-        if len(_text(area)) > 1500:
+        if _text_longer(area, 1500):
             return None
         area = area.getparent()
     return None
+
+
+def _text_longer(el: etree._Element, limit: int) -> bool:
+    """``len(_text(el)) > limit``, reading no more of the text than it takes: the words of the
+    joined text are each text node's words, one space between them."""
+    length = -1
+    for t in el.itertext():
+        words = t.split()
+        length += sum(map(len, words)) + len(words)
+        if length > limit:
+            return True
+    return False

@@ -44,7 +44,10 @@ def _escape_newlines_in_strings(text: str) -> str:
 
 def load_jsonld(text: str) -> Any:
     """Parse one <script> body; None when it cannot be repaired."""
-    text = CDATA_RE.sub("", text.strip()).strip().rstrip(";")
+    text = text.strip()
+    if "CDATA[" in text or "]]>" in text:  # the only text CDATA_RE can find: no search of the rest
+        text = CDATA_RE.sub("", text).strip()
+    text = text.rstrip(";")
     if not text:
         return None
     try:
