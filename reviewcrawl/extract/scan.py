@@ -41,7 +41,7 @@ def _word_trie(words: list[str]) -> str:
 HINT_RE = re.compile(_word_trie(list(HINT_WORDS)))
 # matched against the lower-cased marker: IGNORECASE makes this search ~10x slower
 # class/id strings repeat within a page and across a site's pages: the screen runs once per string
-_HINT_CACHE: dict[tuple[str | None, str | None], str | None] = {}
+_HINT_CACHE: dict[str | tuple[str | None, str | None], str | None] = {}
 _MISSING = object()
 _SCAN_ATTRS = frozenset({"class", "id", "itemprop", "itemscope", "typeof", "rel", "data-rating", "data-score"})
 _SCAN_TAGS = frozenset({"meta", "link", "title", "script", "h1", "time", "article", "main"})
@@ -151,7 +151,27 @@ def scan(root: etree._Element) -> PageScan:
             elif tag == "main":
                 s.mains.append(el)
         keys = el.keys()  # attribute names only: most attributes (href, src, style) are no signal
-        if not keys or scan_attrs.isdisjoint(keys):
+        if not keys:
+            continue
+        if len(keys) == 1:  # most often a lone class: the marker is the class, keyed by it alone
+            key = keys[0]
+            if key == "class":
+                cls = el.get("class")
+                marker = hint_cache.get(cls, _MISSING)
+                if marker is _MISSING:
+                    if len(hint_cache) > 50_000:
+                        hint_cache.clear()
+                    marker = cls.lower() + " " if cls else ""
+                    if not cls or HINT_RE.search(marker) is None:
+                        marker = None
+                    hint_cache[cls] = marker
+                if marker is not None:
+                    hinted.append((el, marker))
+                    order[el] = n
+                continue
+            if key not in scan_attrs:
+                continue
+        elif scan_attrs.isdisjoint(keys):
             continue
         cls = ident = prop = None
         scoped = rated = False
@@ -175,8 +195,8 @@ def scan(root: etree._Element) -> PageScan:
             else:  # data-rating, data-score
                 rated = True
         if cls is not None or ident is not None:
-            # the cache maps (class, id) to the lower-cased marker, or None where it is no hint
-            key = (cls, ident)
+            # the cache maps class (or (class, id)) to the lower-cased marker, None for no hint
+            key = cls if ident is None else (cls, ident)
             marker = hint_cache.get(key, _MISSING)
             if marker is _MISSING:
                 if len(hint_cache) > 50_000:
