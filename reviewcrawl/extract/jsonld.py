@@ -77,14 +77,25 @@ def load_jsonld(text: str) -> Any:
         return None
 
 
-def types_of(node: dict[str, Any]) -> set[str]:
+_TYPES_CACHE: dict[str, frozenset[str]] = {}
+
+
+def types_of(node: dict[str, Any]) -> frozenset[str]:
+    """The node's schema.org type names ("https://schema.org/Review" -> "Review")."""
     t = node.get("@type")
+    if isinstance(t, str):  # the usual case, asked many times per node: remembered per string
+        found = _TYPES_CACHE.get(t)
+        if found is None:
+            if len(_TYPES_CACHE) > 10_000:
+                _TYPES_CACHE.clear()
+            found = _TYPES_CACHE[t] = frozenset((t.rsplit("/", 1)[-1].rsplit(":", 1)[-1],))
+        return found
     types = t if isinstance(t, list) else [t]
     out = set()
     for x in types:
         if isinstance(x, str):
             out.add(x.rsplit("/", 1)[-1].rsplit(":", 1)[-1])
-    return out
+    return frozenset(out)
 
 
 def _walk(

@@ -61,9 +61,9 @@ def read_head(root: etree._Element, page: PageScan) -> HeadMeta:
     return head
 
 
-def _prop_value(el: etree._Element) -> Any:
+def _prop_value(el: etree._Element, owned: dict[etree._Element, list[etree._Element]] | None = None) -> Any:
     if el.get("itemscope") is not None:
-        return _item(el)
+        return _item(el, owned)
     tag = el.tag if isinstance(el.tag, str) else ""
     for attr in ("content", "datetime"):
         if el.get(attr) is not None:
@@ -79,9 +79,22 @@ def _prop_value(el: etree._Element) -> Any:
     return " ".join("".join(el.itertext()).split())
 
 
-def _item(scope: etree._Element) -> dict[str, Any]:
+def _item(scope: etree._Element, owned: dict[etree._Element, list[etree._Element]] | None = None) -> dict[str, Any]:
+    """The item's properties: the itemprop elements below it that no other itemscope encloses.
+
+    ``owned`` (from _owned_props) lists them per item; without it, the item's subtree is walked."""
     itemtype = (scope.get("itemtype") or "").split()
     node: dict[str, Any] = {"@type": itemtype if len(itemtype) > 1 else (itemtype[0] if itemtype else "Thing")}
+    if owned is not None:
+        for el in owned.get(scope, ()):
+            value = _prop_value(el, owned)
+            for p in el.get("itemprop").split():
+                if p in node:
+                    existing = node[p]
+                    node[p] = (existing if isinstance(existing, list) else [existing]) + [value]
+                else:
+                    node[p] = value
+        return node
     stack = list(scope)
     while stack:
         el = stack.pop(0)
@@ -101,9 +114,26 @@ def _item(scope: etree._Element) -> dict[str, Any]:
     return node
 
 
+def _owned_props(page: PageScan) -> dict[etree._Element, list[etree._Element]] | None:
+    """The page's itemprop elements by the nearest itemscope above them, in document order;
+    None where a <script> carries microdata (the scan does not read scripts' attributes)."""
+    if page.scripts_with_items:
+        return None
+    owned: dict[etree._Element, list[etree._Element]] = {}
+    for el in page.itemprops:
+        if not el.get("itemprop"):
+            continue  # itemprop="" names no property
+        for a in el.iterancestors():
+            if a.get("itemscope") is not None:
+                owned.setdefault(a, []).append(el)
+                break
+    return owned
+
+
 def microdata_nodes(page: PageScan) -> list[dict[str, Any]]:
     """Top-level microdata items (not themselves a property of another item)."""
-    return [_item(el) for el in page.item_roots]
+    owned = _owned_props(page)
+    return [_item(el, owned) for el in page.item_roots]
 
 
 def _rdfa_terms(value: str) -> list[str]:

@@ -73,6 +73,8 @@ class PageScan:
     data_rated: list[etree._Element] = field(default_factory=list)
     #: document position of every element in a bucket above (for "nearest to the heading")
     order: dict[etree._Element, int] = field(default_factory=dict)
+    #: a <script> with itemprop or itemscope (its attributes are read nowhere else)
+    scripts_with_items: bool = False
     _marked: dict[re.Pattern[str], list[etree._Element]] = field(default_factory=dict)
 
     def marked(self, pattern: re.Pattern[str]) -> list[etree._Element]:
@@ -139,6 +141,8 @@ def scan(root: etree._Element) -> PageScan:
             elif tag == "script":
                 if "ld+json" in (el.get("type") or "").lower():
                     s.ld_scripts.append(el)
+                if el.get("itemprop") is not None or el.get("itemscope") is not None:
+                    s.scripts_with_items = True
                 continue
             elif tag == "h1":
                 s.h1s.append(el)
