@@ -17,7 +17,9 @@ __all__ = ["absolute_url", "decode_html", "parse_html"]
 
 # A plain etree parser, not lxml.html's: lxml.html picks each element's Python class through a
 # Python callback, which costs more than the parse itself once every element is visited.
-HTML_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding="utf-8")
+# collect_ids=False: libxml2 keeps no table of id attributes (nothing here looks elements up by
+# id through it; the tree is the same), ~8% of the parse.
+HTML_PARSER = etree.HTMLParser(remove_comments=True, remove_pis=True, recover=True, encoding="utf-8", collect_ids=False)
 EMPTY_PAGE = b"<html><body></body></html>"
 
 
