@@ -10,6 +10,7 @@ reviewer, and a name that cannot be told apart from boilerplate is left out.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import Any
 
 from lxml import etree
@@ -153,11 +154,24 @@ def byline_in_segments(text: str) -> str | None:
 def byline_in_text(heading: etree._Element | None) -> str | None:
     """A "By Jane Doe" line just around the heading, where no element is marked as a byline."""
     area = heading.getparent() if heading is not None else None
+    # the area one level down, and how many lines it checked when it was read to its end: each
+    # element's verdict is the same whatever the area, so a wider area skips it and adds its count
+    inner: etree._Element | None = None
+    inner_checked: int | None = None
     for _ in range(5):
         if area is None:
             return None
         checked = 0
-        for el in area.iter():
+        complete = True
+        walker = etree.iterwalk(area, events=("start",))
+        for _event, el in walker:
+            if el is inner and inner_checked is not None:
+                walker.skip_subtree()
+                checked += inner_checked
+                if checked > 40:
+                    complete = False
+                    break
+                continue
             if el is heading or not isinstance(el.tag, str) or el.tag in ("script", "style"):
                 continue
             own = (el.text or "").strip()
@@ -172,20 +186,25 @@ def byline_in_text(heading: etree._Element | None) -> str | None:
                 if name:
                     return name
             if checked > 40:
+                complete = False
                 break
         if _text_longer(area, 1500):
             return None
+        inner, inner_checked = area, (checked if complete else None)
         area = area.getparent()
     return None
 
 
 def _text_longer(el: etree._Element, limit: int) -> bool:
     """``len(_text(el)) > limit``, reading no more of the text than it takes: the words of the
-    joined text are each text node's words, one space between them."""
+    joined text are each text node's words, one space between them (read 32 nodes at a time)."""
     length = -1
-    for t in el.itertext():
-        words = t.split()
+    texts = el.itertext()
+    while True:
+        chunk = list(islice(texts, 32))
+        if not chunk:
+            return False
+        words = " ".join(chunk).split()
         length += sum(map(len, words)) + len(words)
         if length > limit:
             return True
-    return False

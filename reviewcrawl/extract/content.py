@@ -87,12 +87,28 @@ def is_boilerplate(el: etree._Element) -> bool:
     return role in ("navigation", "complementary", "contentinfo", "banner", "search")
 
 
-def _p_text_len(el: etree._Element) -> int:
-    return sum(len("".join(p.itertext())) for p in el.iter("p"))
+def _p_text_len(el: etree._Element, memo: dict[etree._Element, int] | None = None) -> int:
+    if memo is None:
+        return sum(len("".join(p.itertext())) for p in el.iter("p"))
+    total = 0
+    for p in el.iter("p"):  # nested candidates hold the same paragraphs: each is read once
+        length = memo.get(p)
+        if length is None:
+            length = memo[p] = len("".join(p.itertext()))
+        total += length
+    return total
 
 
-def _inside_boilerplate(el: etree._Element) -> bool:
-    return any(is_boilerplate(a) for a in el.iterancestors())
+def _inside_boilerplate(el: etree._Element, memo: dict[etree._Element, bool] | None = None) -> bool:
+    if memo is None:
+        return any(is_boilerplate(a) for a in el.iterancestors())
+    for a in el.iterancestors():  # candidates share ancestors: each is judged once
+        hit = memo.get(a)
+        if hit is None:
+            hit = memo[a] = is_boilerplate(a)
+        if hit:
+            return True
+    return False
 
 
 def main_container(page: PageScan, root: etree._Element) -> etree._Element | None:
@@ -100,6 +116,8 @@ def main_container(page: PageScan, root: etree._Element) -> etree._Element | Non
     else the parent of the most paragraph text."""
     ranked: list[tuple[int, etree._Element]] = []
     content_ids: list[etree._Element] = []  # id="content"
+    boiler_memo: dict[etree._Element, bool] = {}
+    p_memo: dict[etree._Element, int] = {}
     for el in page.itemprops:
         if el.get("itemprop") in ("reviewBody", "articleBody"):
             ranked.append((0 if el.get("itemprop") == "reviewBody" else 1, el))
@@ -120,10 +138,10 @@ def main_container(page: PageScan, root: etree._Element) -> etree._Element | Non
     ranked.extend((n + 1, el) for el in page.mains)
     ranked.extend((n + 2, el) for el in content_ids)
     for rank in sorted({r for r, _ in ranked}):
-        found = [el for r, el in ranked if r == rank and not _inside_boilerplate(el)]
+        found = [el for r, el in ranked if r == rank and not _inside_boilerplate(el, boiler_memo)]
         if not found:
             continue
-        sized = [(_p_text_len(el), el) for el in found]
+        sized = [(_p_text_len(el, p_memo), el) for el in found]
         length, best = max(sized, key=lambda x: x[0])
         if length >= 150 or (len(found) == 1 and len("".join(best.itertext())) > 300):
             return best
@@ -135,7 +153,10 @@ def main_container(page: PageScan, root: etree._Element) -> etree._Element | Non
     for p in body.iter("p"):
         parent = p.getparent()
         if parent is not None:
-            scores[parent] = scores.get(parent, 0) + len("".join(p.itertext()))
+            length = p_memo.get(p)
+            if length is None:
+                length = len("".join(p.itertext()))
+            scores[parent] = scores.get(parent, 0) + length
     if not scores:
         return body
     return max(scores, key=scores.__getitem__)
@@ -153,21 +174,24 @@ def text_blocks(container: etree._Element) -> Iterator[str]:
     inline: list[str] = []
     linked = 0
 
-    def flush() -> Iterator[str]:
+    def flush() -> str | None:
+        """The inline run gathered so far as one block (called only when there is one)."""
         nonlocal linked
-        if inline:
-            joined = " ".join(" ".join(inline).split())
-            inline.clear()
-            link_len, linked = linked, 0
-            if joined and not _mostly_links(len(joined), link_len):
-                yield joined
+        joined = " ".join(" ".join(inline).split())
+        inline.clear()
+        link_len, linked = linked, 0
+        if joined and not _mostly_links(len(joined), link_len):
+            return joined
+        return None
 
     walker = etree.iterwalk(container, events=("start", "end"))
     for event, el in walker:
         tag = el.tag
         if event == "end":
-            if tag in CONTAINER_BREAK_TAGS:
-                yield from flush()
+            if inline and tag in CONTAINER_BREAK_TAGS:
+                joined = flush()
+                if joined:
+                    yield joined
             if el is not container and el.tail:
                 inline.append(el.tail)
             continue
@@ -177,7 +201,10 @@ def text_blocks(container: etree._Element) -> Iterator[str]:
             walker.skip_subtree()
             continue
         if tag in BLOCK_TAGS:
-            yield from flush()
+            if inline:
+                joined = flush()
+                if joined:
+                    yield joined
             walker.skip_subtree()
             text = _text_with_breaks(el)
             stripped = text.strip()
@@ -198,12 +225,18 @@ def text_blocks(container: etree._Element) -> Iterator[str]:
                 yield stripped.strip()
             continue
         if tag in CONTAINER_BREAK_TAGS:
-            yield from flush()
+            if inline:
+                joined = flush()
+                if joined:
+                    yield joined
         elif tag == "a":
             linked += len("".join(el.itertext()).strip())
         if el.text:
             inline.append(el.text)
-    yield from flush()
+    if inline:
+        joined = flush()
+        if joined:
+            yield joined
 
 
 MULTI_NEWLINE_RE = re.compile(r"\n{2,}")
