@@ -52,13 +52,21 @@ _RANK_CACHE: dict[str, int | None] = {}
 _MISSING = object()
 
 # A rating line: "Rating: 4/5", "**Rating:** 4/5", "Score: 9/10", "Note : 4/5", "Verdict: ★★★★"
+RATING_LABELS = (
+    "rating", "score", "verdict", "grade", "note", "bewertung", "wertung", "gesamtwertung", "fazit", "urteil",
+    "calificación", "puntuación", "valoración", "voto", "valutazione", "giudizio", "beoordeling", "cijfer",
+    "oordeel", "ocena", "betyg", "karakter", "arvosana", "évaluation", "avis",
+)  # fmt: skip
 RATING_LABEL_RE = re.compile(
     r"(?:^|[\s(\[|•])(?:(?:my|our|final|overall|the|total|reviewer'?s?|critic'?s?)\s+)*"
-    r"(?:rating|score|verdict|grade|note|bewertung|wertung|gesamtwertung|fazit|urteil|"
-    r"calificación|puntuación|valoración|voto|valutazione|giudizio|beoordeling|cijfer|oordeel|"
-    r"ocena|betyg|karakter|arvosana|évaluation|avis)\s*[:：]\s*",
+    rf"(?:{'|'.join(RATING_LABELS)})\s*[:：]\s*",
     re.IGNORECASE,
 )
+# the ASCII labels, for a screen before RATING_LABEL_RE: a label word right before a colon
+_ASCII_LABELS = tuple(w for w in RATING_LABELS if w.isascii())
+_LABEL_TAIL = max(map(len, RATING_LABELS))
+# what every RATING_PHRASE_RE match holds: "8.8/10", "4 out of 5"
+PHRASE_SCREEN_RE = re.compile(r"\d\s*(?:/|out\s+of)\s*\d", re.IGNORECASE)
 # "a stellar 8.8/10 rating", "earning its 8.8/10 rating", "I give it 4 out of 5"
 RATING_PHRASE_RE = re.compile(
     r"(?:\b(?:i|we)\s+(?:give|gave|rate|rated|award|awarded)\s+(?:it|this|the\s+\w+)\s+(?:an?\s+)?"
@@ -272,10 +280,24 @@ def _text_with_breaks(el: etree._Element) -> str:
 LABEL_SCREEN_RE = re.compile(r"[:：]")
 
 
+def _label_before_colon(text: str) -> bool:
+    """Whether RATING_LABEL_RE may find something: some colon has a label word right before it
+    (white space between). Where the word could hold a character other than ASCII, the answer is
+    yes: IGNORECASE matches "ſ" to "s", "K" (Kelvin) to "k", which lower() does not."""
+    for colon in (":", "："):
+        i = text.find(colon)
+        while i != -1:
+            tail = text[:i].rstrip()[-_LABEL_TAIL:]
+            if not tail.isascii() or tail.lower().endswith(_ASCII_LABELS):
+                return True
+            i = text.find(colon, i + 1)
+    return False
+
+
 def rating_in_blocks(blocks: list[str]) -> tuple[Rating, str] | None:
     """The reviewer's rating stated in the body: a labelled rating line first, then a phrase."""
     for block in blocks:
-        if len(block) > 600 or not LABEL_SCREEN_RE.search(block):
+        if len(block) > 600 or not LABEL_SCREEN_RE.search(block) or not _label_before_colon(block):
             continue
         for m in RATING_LABEL_RE.finditer(block):
             after = block[m.end() : m.end() + 60].split("\n\n")[0]
@@ -286,6 +308,8 @@ def rating_in_blocks(blocks: list[str]) -> tuple[Rating, str] | None:
                 return r, block
     for block in blocks:
         if "/" not in block and "out of" not in block.lower():
+            continue
+        if not PHRASE_SCREEN_RE.search(block):
             continue
         m = RATING_PHRASE_RE.search(block)
         if m:
