@@ -127,6 +127,9 @@ class _Page:
     _date_elements: list[etree._Element] | None = None
     #: _not_other_content's answers by ancestor
     outside_memo: dict[etree._Element, bool] = field(default_factory=dict)
+    #: _date_place's answers by (ancestor, in scope), for this heading and scope
+    _place_memo: dict[tuple[etree._Element, bool], bool] = field(default_factory=dict)
+    _place_memo_for: tuple[etree._Element | None, etree._Element | None] | None = None
 
     @property
     def container(self) -> etree._Element | None:
@@ -548,30 +551,55 @@ def _other_content_marker(marker: str) -> bool:
     return hit
 
 
-def _date_place(el: etree._Element, holders: set[int], scope: etree._Element | None) -> int | None:
+def _date_place(
+    el: etree._Element,
+    holders: set[int],
+    scope: etree._Element | None,
+    memo: dict[tuple[etree._Element, bool], bool] | None = None,
+) -> int | None:
     """0 for a date element in the article, 1 elsewhere on the page, None in comments, sidebars,
     navigation and the page's own header and footer.
 
     ``holders`` are the ids of the heading's ancestors: a container that holds the headline is the
     article's (Blogger wraps the whole post list in a "widget"), whatever its class says. Headers
     and footers count only outside the article (``scope``): a post's own footer carries its date.
+
+    ``memo`` (one per page, heading and scope) keeps, per ancestor and in-scope flag, whether the
+    walk up from that ancestor rules the element out: elements sharing ancestors walk them once.
     """
     ancestors = list(el.iterancestors())
     in_scope = scope is not None and any(a is scope for a in ancestors)
+    walked = []
+    excluded = False
     for a in ancestors:
+        if memo is not None:
+            key = (a, in_scope)
+            known = memo.get(key)
+            if known is not None:
+                excluded = known
+                break
+            walked.append(key)
         tag = a.tag
         if tag in ("body", "html"):
             break
         if id(a) in holders:
             continue
         if tag == "nav":
-            return None
+            excluded = True
+            break
         if tag in ("aside", "header") or (tag == "footer" and not in_scope):
             if not any(b.tag == "article" for b in a.iterancestors()):
-                return None
+                excluded = True
+                break
         marker = f"{a.get('class', '')} {a.get('id', '')}"
         if marker != " " and _other_content_marker(marker) and not BLOG_POSTS_WIDGET_RE.search(marker):
-            return None
+            excluded = True
+            break
+    if memo is not None:
+        for key in walked:
+            memo[key] = excluded
+    if excluded:
+        return None
     return 0 if in_scope else 1
 
 
@@ -584,9 +612,11 @@ def _dated_nearest(page: _Page, elements: list[etree._Element], limit: int = 0) 
     holder_list = list(page.heading.iterancestors()) if page.heading is not None else []
     holders = {id(a) for a in holder_list}  # the list keeps the proxies (and so their ids) alive
     by_distance = sorted(elements, key=lambda el: abs(order.get(el, head_pos) - head_pos))
+    if page._place_memo_for != (page.heading, scope):
+        page._place_memo_for, page._place_memo = (page.heading, scope), {}
     inside, outside = [], []
     for el in by_distance:
-        place = _date_place(el, holders, scope)
+        place = _date_place(el, holders, scope, page._place_memo)
         if place == 0:
             inside.append(el)
             if len(inside) == limit:
