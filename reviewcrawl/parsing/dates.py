@@ -264,6 +264,10 @@ SEARCH_RE = re.compile(
 )
 
 
+# every form SEARCH_RE reads spells a year 19xx or 20xx: text without one is searched no further
+YEAR_SCREEN_RE = re.compile(r"(?:19|20)\d\d")
+
+
 def search_date(
     text: str | None,
     *,
@@ -285,7 +289,7 @@ def search_date(
     >>> search_date("a stellar 8.8/10 rating, 9/10 for the score") is None   # ratings, not dates
     True
     """
-    if not text or not HAS_DIGIT.search(text):
+    if not text or not HAS_DIGIT.search(text) or not YEAR_SCREEN_RE.search(text, 0, 2000):
         return None
     for m in SEARCH_RE.finditer(text[:2000]):
         if human and "T" in m.group():
