@@ -128,7 +128,7 @@ class _Page:
     #: _not_other_content's answers by ancestor
     outside_memo: dict[etree._Element, bool] = field(default_factory=dict)
     #: _date_place's answers by (ancestor, in scope), for this heading and scope
-    _place_memo: dict[tuple[etree._Element, bool], bool] = field(default_factory=dict)
+    _place_memo: dict[Any, bool] = field(default_factory=dict)
     _place_memo_for: tuple[etree._Element | None, etree._Element | None] | None = None
 
     @property
@@ -555,7 +555,7 @@ def _date_place(
     el: etree._Element,
     holders: set[int],
     scope: etree._Element | None,
-    memo: dict[tuple[etree._Element, bool], bool] | None = None,
+    memo: dict[Any, bool] | None = None,
 ) -> int | None:
     """0 for a date element in the article, 1 elsewhere on the page, None in comments, sidebars,
     navigation and the page's own header and footer.
@@ -565,13 +565,17 @@ def _date_place(
     and footers count only outside the article (``scope``): a post's own footer carries its date.
 
     ``memo`` (one per page, heading and scope) keeps, per ancestor and in-scope flag, whether the
-    walk up from that ancestor rules the element out: elements sharing ancestors walk them once.
+    walk up from that ancestor rules the element out, and (flag None) whether the scope is that
+    ancestor or above it: elements sharing ancestors walk them once.
     """
-    ancestors = list(el.iterancestors())
-    in_scope = scope is not None and any(a is scope for a in ancestors)
+    if memo is None:
+        ancestors = list(el.iterancestors())
+        in_scope = scope is not None and any(a is scope for a in ancestors)
+    else:
+        in_scope = _scope_above(el, scope, memo)
     walked = []
     excluded = False
-    for a in ancestors:
+    for a in el.iterancestors() if memo is not None else ancestors:
         if memo is not None:
             key = (a, in_scope)
             known = memo.get(key)
@@ -601,6 +605,28 @@ def _date_place(
     if excluded:
         return None
     return 0 if in_scope else 1
+
+
+def _scope_above(el: etree._Element, scope: etree._Element | None, memo: dict[Any, bool]) -> bool:
+    """Whether ``scope`` is an ancestor of ``el``; ``memo`` keeps the answer per ancestor walked
+    (under the key (ancestor, None): whether scope is that ancestor or above it)."""
+    if scope is None:
+        return False
+    walked = []
+    found = False
+    for a in el.iterancestors():
+        if a is scope:
+            found = True
+            break
+        key = (a, None)
+        known = memo.get(key)
+        if known is not None:
+            found = known
+            break
+        walked.append(key)
+    for key in walked:
+        memo[key] = found
+    return found
 
 
 def _dated_nearest(page: _Page, elements: list[etree._Element], limit: int = 0) -> list[etree._Element]:
