@@ -73,6 +73,8 @@ class PageScan:
     data_rated: list[etree._Element] = field(default_factory=list)
     #: document position of every element in a bucket above (for "nearest to the heading")
     order: dict[etree._Element, int] = field(default_factory=dict)
+    #: every element, in document order (see scan)
+    elements: list[etree._Element] = field(default_factory=list)
     #: a <script> with itemprop or itemscope (its attributes are read nowhere else)
     scripts_with_items: bool = False
     _marked: dict[re.Pattern[str], list[etree._Element]] = field(default_factory=dict)
@@ -128,7 +130,11 @@ def scan(root: etree._Element) -> PageScan:
     n = 0
     # elements only: the parser drops comments and processing instructions, and the count
     # below is the element's position among elements, as before
-    for el in root.iter(etree.Element):
+    # The list keeps a Python proxy alive for every element until the page is done: lxml hands
+    # out the live proxy again instead of building a new one, so the cascades' later walks over
+    # the same elements (text blocks, ancestors, bylines) cost less.
+    s.elements = elements = list(root.iter(etree.Element))
+    for el in elements:
         n += 1
         tag = el.tag
         if tag in scan_tags:
