@@ -16,3 +16,7 @@ REVIEWCRAWL_DUPLICATES = "mark"
 #: later runs link to this run's originals), "memory" (this run only), "sqlite:///PATH", or
 #: "redis://HOST:PORT/DB" (shared by workers on several machines)
 REVIEWCRAWL_DEDUP_STORAGE = "state"
+#: "gzip": write the feeds as .jsonl.gz (Scrapy's GzipPlugin); "" for plain .jsonl
+REVIEWCRAWL_FEED_COMPRESSION = ""
+#: a run fails (exit code 1) when spider and pipeline exceptions exceed this share of the pages fetched
+REVIEWCRAWL_MAX_ERROR_RATE = 0.05

@@ -4,9 +4,11 @@ reviewcrawl.storage. Order (settings.ITEM_PIPELINES): extract -> validate -> nea
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import logging
+from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
 from typing import Any, Self
@@ -19,6 +21,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from reviewcrawl.dedup import Match, NearDuplicateIndex, fingerprint
 from reviewcrawl.extract import extract_review
 from reviewcrawl.items import Page, Rejected, Review
+from reviewcrawl.runs import STORAGE_ERRORS
 from reviewcrawl.sites import load_profiles
 from reviewcrawl.storage import SQLiteStore
 
@@ -42,6 +45,15 @@ class _Pipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
+
+    @contextlib.contextmanager
+    def storage_errors(self) -> Iterator[None]:
+        """Count a storage failure (the run's exit code says so) and let it propagate."""
+        try:
+            yield
+        except STORAGE_ERRORS as exc:
+            self.stats.inc_value(f"reviewcrawl/errors/storage/{type(exc).__name__}")
+            raise
 
 
 def load_schema() -> dict[str, Any]:
@@ -125,9 +137,10 @@ class NearDuplicatePipeline(_Pipeline):
         self.links: list[dict[str, Any]] = []
 
     def open_spider(self) -> None:
-        self.store = SQLiteStore(self.db_path)
-        storage = f"sqlite:///{self.db_path}" if self.storage == "state" else self.storage
-        self.index = NearDuplicateIndex(None if storage == "memory" else storage)
+        with self.storage_errors():
+            self.store = SQLiteStore(self.db_path)
+            storage = f"sqlite:///{self.db_path}" if self.storage == "state" else self.storage
+            self.index = NearDuplicateIndex(None if storage == "memory" else storage)
 
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Review):
@@ -166,6 +179,7 @@ class NearDuplicatePipeline(_Pipeline):
                     match.similarity, match.containment)  # fmt: skip
         if self.mode == "drop":
             self.stats.inc_value("reviewcrawl/near_copies_dropped")
+            self.stats.inc_value(f"reviewcrawl/sites/{item.site}/near_copies_dropped")
             raise DropItem(f"near-copy of {original}: {key}", log_level="INFO")
         return item
 
@@ -203,11 +217,12 @@ class NearDuplicatePipeline(_Pipeline):
             self.index.flush()
 
     def close_spider(self) -> None:
-        self.flush()
-        if self.index is not None:
-            self.index.close()
-        if self.store is not None:
-            self.store.close()
+        with self.storage_errors():
+            self.flush()
+            if self.index is not None:
+                self.index.close()
+            if self.store is not None:
+                self.store.close()
 
 
 class DatabasePipeline(_Pipeline):
@@ -229,7 +244,8 @@ class DatabasePipeline(_Pipeline):
         self.store: SQLiteStore | None = None
 
     def open_spider(self) -> None:
-        self.store = SQLiteStore(self.path)
+        with self.storage_errors():
+            self.store = SQLiteStore(self.path)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Review):
@@ -246,6 +262,7 @@ class DatabasePipeline(_Pipeline):
 
     def close_spider(self) -> None:
         if self.store is not None:
-            self.flush()
-            self.stats.set_value("reviewcrawl/db_rows_total", self.store.count())
-            self.store.close()
+            with self.storage_errors():
+                self.flush()
+                self.stats.set_value("reviewcrawl/db_rows_total", self.store.count())
+                self.store.close()

@@ -36,8 +36,16 @@ ITEM_PIPELINES = {
     "reviewcrawl.pipelines.DatabasePipeline": 400,
 }
 
+# The run's summary (run-<run_id>.json beside the feed, and the state database's runs table),
+# its verdict and exit code: see reviewcrawl/extensions.py and the README's "Running from cron".
+EXTENSIONS = {"reviewcrawl.extensions.RunRecorder": 500}
+# REVIEWCRAWL_FEED_COMPRESSION = "gzip" turns the .jsonl feeds into .jsonl.gz (reviewcrawl/feeds.py)
+ADDONS = {"reviewcrawl.feeds.FeedCompression": 0}
+
 # Export is configuration: Scrapy's feed exports, one JSON Lines file per run, fields in the
 # Review's declaration order; records that failed validation go to an errors feed beside it.
+# Feeds are written under a temporary name and renamed when the run closes (atomic).
+FEED_STORAGES = {"": "reviewcrawl.feeds.AtomicFileFeedStorage", "file": "reviewcrawl.feeds.AtomicFileFeedStorage"}
 FEED_EXPORT_ENCODING = "utf-8"
 FEED_URI_PARAMS = "reviewcrawl.feeds.uri_params"
 FEEDS = {

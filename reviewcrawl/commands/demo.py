@@ -18,6 +18,7 @@ from scrapy.exceptions import UsageError
 from scrapy.settings import SETTINGS_PRIORITIES
 
 from reviewcrawl.demo.server import get_reactor, listen, site_hosts
+from reviewcrawl.extensions import RunRecorder
 from reviewcrawl.sites import load_profiles, profile_for_url
 
 # Polite delays are for other people's servers; this one is ours, on 127.0.0.1. Set above the
@@ -85,6 +86,13 @@ class Command(ScrapyCommand):
         data_dir = Path(crawler.settings.get("REVIEWCRAWL_DATA_DIR") or "data").resolve()
         feed = data_dir / "feeds" / f"reviews-{spider.run_id}.jsonl"
         errors_feed = data_dir / "feeds" / f"errors-{spider.run_id}.jsonl"
+        recorder = crawler.get_extension(RunRecorder)
+        for stored in recorder.feeds if recorder is not None else []:  # the names the feeds really got (.gz)
+            name = Path(stored["path"]).name
+            if name.startswith("reviews-"):
+                feed = Path(stored["path"])
+            elif name.startswith("errors-"):
+                errors_feed = Path(stored["path"])
         db = crawler.settings.get("REVIEWCRAWL_DATABASE_URL") or f"sqlite:///{data_dir / 'reviewcrawl.sqlite3'}"
         reviews = stats.get("reviewcrawl/reviews_exported", 0)
         errors = sum(v for k, v in stats.items() if k.startswith("reviewcrawl/errors/"))
@@ -94,6 +102,8 @@ class Command(ScrapyCommand):
         if errors_feed.exists():
             print(f"errors:   {errors_feed}")
         print(f"database: {db} ({stats.get('reviewcrawl/db_rows_total', 0)} reviews in all)")
+        if recorder is not None and recorder.summary_path is not None:
+            print(f"summary:  {recorder.summary_path}")
         finish = stats.get("finish_reason")
         if finish != "finished" or not reviews:
             print(f"the demo run failed: finish reason {finish!r}, {reviews} reviews", file=sys.stderr)

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
-__all__ = ["BUNDLED_DIR", "SiteProfile", "load_profiles", "profile_for_url"]
+__all__ = ["BUNDLED_DIR", "ProfileError", "SiteProfile", "load_profiles", "profile_for_url"]
 
 BUNDLED_DIR = Path(str(resources.files("reviewcrawl") / "sites"))
 KNOWN_KEYS = {

@@ -23,13 +23,16 @@ from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 
 from reviewcrawl.items import Page
-from reviewcrawl.sites import SiteProfile, load_profiles, profile_for_url
+from reviewcrawl.sites import ProfileError, SiteProfile, load_profiles, profile_for_url
 
 logger = logging.getLogger(__name__)
 
 FEED_LINK_XPATH = "//link[@rel='alternate'][contains(@type, 'rss') or contains(@type, 'atom')]/@href"
 RSS_LINKS_XPATH = "//item/link/text() | //*[local-name()='item']/*[local-name()='link']/text()"
 ATOM_LINKS_XPATH = "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
+#: Request.meta key naming the site of a start request (a sitemap, feed or start URL of its
+#: profile): the run fails when every start request of a site failed (reviewcrawl.runs)
+START_META = "reviewcrawl_start"
 
 
 def new_run_id(now: dt.datetime) -> str:
@@ -68,7 +71,7 @@ class ReviewsSpider(SitemapSpider):
                 names = [n.strip() for n in self.site_arg.split(",") if n.strip()]
                 missing = [n for n in names if n not in available]
                 if missing:
-                    raise ValueError(f"unknown site profile(s) {missing}; known: {sorted(available)}")
+                    raise ProfileError(f"unknown site profile(s) {missing}; known: {sorted(available)}")
                 self.profiles = [available[n] for n in names]
             else:
                 self.profiles = list(available.values())
@@ -81,12 +84,13 @@ class ReviewsSpider(SitemapSpider):
         logger.info("Run %s: sites %s", self.run_id, ", ".join(p.name for p in self.profiles))
 
     def _requests_for(self, profile: SiteProfile) -> Iterator[Request]:
+        meta = {START_META: profile.name}
         for url in profile.sitemaps:
-            yield Request(url, callback=self._parse_sitemap)
+            yield Request(url, callback=self._parse_sitemap, meta=meta)
         for url in profile.feeds:
-            yield Request(url, callback=self.parse_feed)
+            yield Request(url, callback=self.parse_feed, meta=meta)
         for url in profile.start_urls:
-            yield Request(url, callback=self.parse_page)
+            yield Request(url, callback=self.parse_page, meta=meta)
 
     async def start(self) -> AsyncIterator[Any]:
         if not self._waves:

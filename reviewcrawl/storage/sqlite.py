@@ -10,7 +10,7 @@ from typing import Any
 
 __all__ = ["SCHEMA_VERSION", "SQLiteStore"]
 
-SCHEMA_VERSION = 2  # 2: the duplicates table
+SCHEMA_VERSION = 3  # 2: the duplicates table; 3: the runs table
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reviews (
@@ -53,7 +53,22 @@ CREATE TABLE IF NOT EXISTS duplicates (
     found_at      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS duplicates_original ON duplicates(original_url);
+-- one row per run: its summary (the run-<run_id>.json beside the feed), the main counts as columns
+CREATE TABLE IF NOT EXISTS runs (
+    run_id       TEXT PRIMARY KEY,
+    started_at   TEXT NOT NULL,
+    finished_at  TEXT,
+    status       TEXT NOT NULL,
+    exit_code    INTEGER NOT NULL,
+    pages        INTEGER NOT NULL DEFAULT 0,
+    reviews      INTEGER NOT NULL DEFAULT 0,
+    near_copies  INTEGER NOT NULL DEFAULT 0,
+    errors       INTEGER NOT NULL DEFAULT 0,
+    summary      TEXT NOT NULL
+);
 """
+
+RUN_COLUMNS = ("run_id", "started_at", "finished_at", "status", "exit_code", "pages", "reviews", "near_copies", "errors")  # fmt: skip
 
 DUPLICATE_COLUMNS = ("copy_url", "original_url", "similarity", "containment", "exact", "dropped", "run_id", "found_at")
 
@@ -160,6 +175,16 @@ class SQLiteStore:
         """(site, date_published) of a stored review, or None."""
         row = self.conn.execute("SELECT site, date_published FROM reviews WHERE canonical_url = ?", (url,)).fetchone()
         return (row[0], row[1]) if row else None
+
+    def add_run(self, summary: Mapping[str, Any]) -> None:
+        """Record a run's summary (a run recorded again, with the same run_id, is replaced)."""
+        columns = (*RUN_COLUMNS, "summary")
+        values = (*(summary.get(c) for c in RUN_COLUMNS), _json(dict(summary)))
+        with self.conn:
+            self.conn.execute("BEGIN")
+            self.conn.execute(
+                f"INSERT OR REPLACE INTO runs ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
+            )
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])

@@ -1,0 +1,203 @@
+"""A run's record and verdict, from its Scrapy stats: the summary JSON, the `runs` row, the exit code.
+
+Pure functions over a stats dict (no Scrapy): reviewcrawl.extensions.RunRecorder feeds them the
+crawler's stats when the run closes, the `crawl` command turns the verdict into the exit code.
+"""
+
+from __future__ import annotations
+
+import enum
+import sqlite3
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+__all__ = [
+    "STORAGE_ERRORS",
+    "ConfigurationError",
+    "ExitCode",
+    "SiteExpectation",
+    "Verdict",
+    "build_summary",
+    "decide",
+    "errors_by_kind",
+]
+
+
+#: exceptions that mean the data could not be written (disk full, read-only, database locked)
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
+
+
+class ConfigurationError(ValueError):
+    """A setting or argument the run cannot start with (exit code USAGE)."""
+
+
+class ExitCode(enum.IntEnum):
+    """`scrapy crawl`'s exit status (documented in the README, "Running from cron")."""
+
+    OK = 0  #: the run finished and met every expectation
+    FAILED = 1  #: the run failed: see the summary's reasons
+    USAGE = 2  #: bad command line, unknown site profile, bad profile or setting: nothing was crawled
+    LOCKED = 3  #: another run of the same spider and site selection is running: nothing was done
+    STORAGE = 4  #: a feed, the run summary or the database could not be written
+    INTERRUPTED = 5  #: stopped by a signal (SIGTERM, Ctrl-C) before it finished; what it got is published
+
+
+STATUS = {
+    ExitCode.OK: "ok", ExitCode.FAILED: "failed", ExitCode.USAGE: "usage_error", ExitCode.LOCKED: "locked",
+    ExitCode.STORAGE: "storage_error", ExitCode.INTERRUPTED: "interrupted",
+}  # fmt: skip
+
+#: a limit the user set (CLOSESPIDER_*) stopped the run: not a failure, but the run is not complete
+LIMIT_REASONS = frozenset({"closespider_timeout", "closespider_itemcount", "closespider_pagecount"})
+INTERRUPT_REASONS = frozenset({"shutdown"})
+
+#: requests a middleware chose not to send (robots.txt forbids them, off-site): decisions, not errors
+NOT_ERRORS = frozenset({"scrapy.exceptions.IgnoreRequest"})
+
+SITE_COUNTS = ("pages", "reviews", "near_copies", "near_copies_dropped", "rejected", "start_ok")
+
+
+@dataclass(frozen=True)
+class SiteExpectation:
+    name: str
+    expect_reviews: int = 0
+
+
+@dataclass
+class Verdict:
+    code: ExitCode
+    reasons: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+    @property
+    def status(self) -> str:
+        return STATUS[self.code]
+
+
+def _under(stats: Mapping[str, Any], prefix: str) -> dict[str, int]:
+    return {k[len(prefix) :]: int(v) for k, v in sorted(stats.items()) if k.startswith(prefix)}
+
+
+def errors_by_kind(stats: Mapping[str, Any]) -> dict[str, dict[str, int]]:
+    """Every error of the run, by kind and then by status, class or reason.
+
+    >>> errors_by_kind({"reviewcrawl/errors/schema": 2, "httperror/response_ignored_status_count/404": 1,
+    ...                 "spider_exceptions/count": 1, "spider_exceptions/KeyError": 1,
+    ...                 "feedexport/failed_count/AtomicFileFeedStorage": 1})["storage"]
+    {'feed:AtomicFileFeedStorage': 1}
+    """
+    own = _under(stats, "reviewcrawl/errors/")
+    storage = {f"feed:{k}": v for k, v in _under(stats, "feedexport/failed_count/").items()}
+    storage.update(_under(stats, "reviewcrawl/errors/storage/"))
+    return {
+        "validation": {k: v for k, v in own.items() if "/" not in k},
+        "http": _under(stats, "httperror/response_ignored_status_count/"),
+        "download": {k: v for k, v in _under(stats, "downloader/exception_type_count/").items() if k not in NOT_ERRORS},
+        "spider": {k: v for k, v in _under(stats, "spider_exceptions/").items() if k != "count"},
+        "pipeline": _under(stats, "reviewcrawl/errors/pipeline/"),
+        "storage": storage,
+    }
+
+
+def site_counts(stats: Mapping[str, Any], site: str) -> dict[str, int]:
+    return {k: int(stats.get(f"reviewcrawl/sites/{site}/{k}", 0)) for k in SITE_COUNTS}
+
+
+def error_rate(stats: Mapping[str, Any]) -> float:
+    """Spider and pipeline exceptions per page fetched: code faults, not the sites' own."""
+    errors = errors_by_kind(stats)
+    faults = sum(errors["spider"].values()) + sum(errors["pipeline"].values())
+    return faults / max(int(stats.get("response_received_count", 0)), 1)
+
+
+def decide(
+    stats: Mapping[str, Any], sites: Sequence[SiteExpectation], *, finish_reason: str | None, max_error_rate: float
+) -> Verdict:
+    """The run's exit code and why, from its stats.
+
+    >>> ok = {"response_received_count": 9, "reviewcrawl/sites/a/start_ok": 1, "reviewcrawl/sites/a/reviews": 3}
+    >>> decide(ok, [SiteExpectation("a", 3)], finish_reason="finished", max_error_rate=0.05).code
+    <ExitCode.OK: 0>
+    >>> decide({**ok, "reviewcrawl/sites/a/reviews": 0}, [SiteExpectation("a", 3)],
+    ...        finish_reason="finished", max_error_rate=0.05).reasons
+    ['site a: no reviews, its profile expects 3']
+    >>> decide({}, [SiteExpectation("a")], finish_reason="finished", max_error_rate=0.05).reasons
+    ['site a: every start URL failed']
+    >>> decide({}, [SiteExpectation("a")], finish_reason="shutdown", max_error_rate=0.05).code
+    <ExitCode.INTERRUPTED: 5>
+    """
+    failures: list[str] = []
+    warnings: list[str] = []
+    complete = finish_reason == "finished"
+    if finish_reason in LIMIT_REASONS:
+        warnings.append(f"stopped by a limit ({finish_reason}): the sites were not crawled to the end")
+    elif not complete and finish_reason not in INTERRUPT_REASONS:
+        failures.append(f"the spider closed with reason {finish_reason!r}")
+    if complete:
+        for site in sites:
+            counts = site_counts(stats, site.name)
+            found = counts["reviews"] + counts["near_copies_dropped"]
+            if not counts["start_ok"]:
+                failures.append(f"site {site.name}: every start URL failed")
+            elif site.expect_reviews and not found:
+                failures.append(f"site {site.name}: no reviews, its profile expects {site.expect_reviews}")
+            elif found < site.expect_reviews:
+                warnings.append(f"site {site.name}: {found} reviews, its profile expects {site.expect_reviews}")
+    rate = error_rate(stats)
+    if rate > max_error_rate:
+        failures.append(f"spider and pipeline errors: {rate:.1%} of pages, above REVIEWCRAWL_MAX_ERROR_RATE {max_error_rate:.1%}")  # fmt: skip
+    storage = errors_by_kind(stats)["storage"]
+    if storage:
+        code = ExitCode.STORAGE
+        failures.insert(0, "storage errors: " + ", ".join(f"{k} ({v})" for k, v in storage.items()))
+    elif finish_reason in INTERRUPT_REASONS:
+        code = ExitCode.INTERRUPTED
+        failures.insert(0, f"interrupted ({finish_reason}) before the crawl finished")
+    else:
+        code = ExitCode.FAILED if failures else ExitCode.OK
+    return Verdict(code, failures, warnings)
+
+
+def build_summary(
+    stats: Mapping[str, Any],
+    *,
+    run_id: str,
+    spider: str,
+    started_at: str,
+    finished_at: str,
+    finish_reason: str | None,
+    sites: Sequence[SiteExpectation],
+    fields: Sequence[str],
+    feeds: Sequence[Mapping[str, Any]],
+    verdict: Verdict,
+) -> dict[str, Any]:
+    """The run summary: what run-<run_id>.json holds, and the `runs` row's summary column."""
+    reviews = int(stats.get("reviewcrawl/items/review", 0))
+    errors = errors_by_kind(stats)
+    return {
+        "run_id": run_id,
+        "spider": spider,
+        "started_at": started_at,
+        "finished_at": finished_at,
+        "status": verdict.status,
+        "exit_code": int(verdict.code),
+        "reasons": verdict.reasons,
+        "warnings": verdict.warnings,
+        "finish_reason": finish_reason,
+        "pages": int(stats.get("response_received_count", 0)),
+        "reviews": reviews,
+        "near_copies": int(stats.get("reviewcrawl/near_copies", 0)),
+        "rejected": int(stats.get("reviewcrawl/items/rejected", 0)),
+        "errors": sum(sum(kind.values()) for kind in errors.values()),
+        "errors_by_kind": errors,
+        "error_rate": round(error_rate(stats), 4),
+        "fill_rate": {
+            f: (round(int(stats.get(f"reviewcrawl/fill/{f}", 0)) / reviews, 4) if reviews else None) for f in fields
+        },
+        "sites": {
+            s.name: {**site_counts(stats, s.name), "expect_reviews": s.expect_reviews}
+            for s in sorted(sites, key=lambda s: s.name)
+        },
+        "feeds": [dict(f) for f in feeds],
+    }

@@ -1,0 +1,248 @@
+"""Safe to run from cron: atomic feeds, the run summary and `runs` row.
+
+Real `scrapy crawl` processes against the sample sites (demo_proxy) and a small server of our
+own on 127.0.0.1 that serves one review page and one page that never answers (a run that is
+still going, for the lock and kill tests).
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import re
+import socket
+import sqlite3
+import subprocess
+import threading
+from collections.abc import Callable, Iterator
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+
+import pytest
+
+from reviewcrawl.runs import ExitCode
+from reviewcrawl.storage.sqlite import SCHEMA_VERSION, SQLiteStore
+
+from .conftest import ROOT, SCRAPY, demo_page, read_jsonl, run_scrapy
+
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"]
+REVIEW_PAGE = demo_page("http://reelverdict.example/ballerina-2025-review/")
+WAIT_LIMIT = 60  # seconds a test waits for a crawl to reach a state before it gives up
+
+
+def crawl(data_dir: Path, *args: str, proxy: str | None = None) -> subprocess.CompletedProcess[str]:
+    return run_scrapy(["crawl", "reviews", "-s", f"REVIEWCRAWL_DATA_DIR={data_dir}", *FAST, *args], proxy=proxy)
+
+
+class Crawl:
+    """A `scrapy crawl` running in the background, its stderr collected as it comes."""
+
+    def __init__(self, data_dir: Path, *args: str) -> None:
+        env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy")}
+        self.proc = subprocess.Popen(
+            [*SCRAPY, "crawl", "reviews", "-s", f"REVIEWCRAWL_DATA_DIR={data_dir}", *FAST, *args],
+            cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+        )  # fmt: skip
+        self.lines: list[str] = []
+        self.reader = threading.Thread(target=self._read, daemon=True)
+        self.reader.start()
+
+    def _read(self) -> None:
+        assert self.proc.stderr is not None
+        for line in self.proc.stderr:
+            self.lines.append(line)
+
+    @property
+    def stderr(self) -> str:
+        return "".join(self.lines)
+
+    def wait_until(self, condition: Callable[[], bool]) -> None:
+        """Wait (bounded) until the condition holds while the crawl is still running."""
+        pause = threading.Event()
+        for _ in range(WAIT_LIMIT * 20):
+            if condition():
+                return
+            assert self.proc.poll() is None, f"the crawl ended early: {self.stderr[-3000:]}"
+            pause.wait(0.05)
+        pytest.fail(f"the crawl did not get there in time: {self.stderr[-3000:]}")
+
+    def wait(self) -> int:
+        code = self.proc.wait(timeout=WAIT_LIMIT)
+        self.reader.join(timeout=WAIT_LIMIT)
+        return code
+
+    def kill(self) -> None:
+        if self.proc.poll() is None:
+            self.proc.kill()
+        self.wait()
+
+
+def summary_of(data_dir: Path) -> dict:
+    (path,) = (data_dir / "feeds").glob("run-*.json")
+    return dict(json.loads(path.read_text(encoding="utf-8")))
+
+
+def closed_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class LocalSite:
+    """http://127.0.0.1:PORT/: links to /review/ (a review page) and /slow/, which answers nothing
+    until release() (then it closes the connection)."""
+
+    def __init__(self) -> None:
+        self.release_count = 0
+        self.released = threading.Condition()
+        site = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_GET(self) -> None:
+                if self.path == "/slow/":
+                    with site.released:
+                        seen = site.release_count
+                        site.released.wait_for(lambda: site.release_count != seen)
+                    return
+                if self.path == "/":
+                    body = b'<html><body><a href="/review/">review</a> <a href="/slow/">slow</a></body></html>'
+                elif self.path == "/review/":
+                    body = REVIEW_PAGE
+                else:
+                    self.send_error(404)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/html; charset=utf-8")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+
+            def log_message(self, *args: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.server.daemon_threads = True
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/"
+
+    def release(self) -> None:
+        with self.released:
+            self.release_count += 1
+            self.released.notify_all()
+
+
+@pytest.fixture(scope="module")
+def local_site() -> Iterator[LocalSite]:
+    site = LocalSite()
+    thread = threading.Thread(target=site.server.serve_forever, daemon=True)
+    thread.start()
+    yield site
+    site.release()
+    site.server.shutdown()
+    site.server.server_close()
+
+
+# -- an ordinary run: feed, summary, runs row ---------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def ok_run(tmp_path_factory: pytest.TempPathFactory, demo_proxy: str) -> tuple[Path, subprocess.CompletedProcess[str]]:
+    data_dir = tmp_path_factory.mktemp("cron")
+    return data_dir, crawl(data_dir, "-a", "site=headphonesthoughts", proxy=demo_proxy)
+
+
+def test_ok_run_exits_0(ok_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    assert ok_run[1].returncode == ExitCode.OK, ok_run[1].stderr[-3000:]
+
+
+def test_feed_is_under_its_final_name_only(ok_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    run_id = summary_of(ok_run[0])["run_id"]
+    assert sorted(p.name for p in (ok_run[0] / "feeds").iterdir()) == [f"reviews-{run_id}.jsonl", f"run-{run_id}.json"]
+
+
+def test_feed_is_complete(ok_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    (feed,) = (ok_run[0] / "feeds").glob("reviews-*.jsonl")
+    assert len(read_jsonl(feed)) == 3 and feed.read_bytes().endswith(b"}\n")
+
+
+def test_summary_counts_match_the_feed_and_stats(ok_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    data_dir, result = ok_run
+    summary = summary_of(data_dir)
+    (feed,) = (data_dir / "feeds").glob("reviews-*.jsonl")
+    pages = int(re.search(r"'response_received_count': (\d+)", result.stderr).group(1))  # type: ignore[union-attr]
+    site = summary["sites"]["headphonesthoughts"]
+    assert (summary["status"], summary["exit_code"], summary["pages"], summary["reviews"], site["reviews"],
+            site["pages"], summary["feeds"][0]["path"], summary["feeds"][0]["items"]) == (
+        "ok", 0, pages, 3, 3, pages, str(feed), 3)  # fmt: skip
+
+
+def test_summary_fill_rates(ok_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    data_dir, _ = ok_run
+    records = read_jsonl(next((data_dir / "feeds").glob("reviews-*.jsonl")))
+    expected = {f: round(sum(r[f] is not None for r in records) / len(records), 4) for f in records[0]}
+    assert summary_of(data_dir)["fill_rate"] == expected
+
+
+def test_summary_times_are_utc(ok_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    summary = summary_of(ok_run[0])
+    assert summary["started_at"].endswith("+00:00") and summary["finished_at"] >= summary["started_at"]
+
+
+def test_runs_row_holds_the_summary(ok_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    data_dir, _ = ok_run
+    summary = summary_of(data_dir)
+    with sqlite3.connect(data_dir / "reviewcrawl.sqlite3") as conn:
+        rows = conn.execute(
+            "SELECT run_id, started_at, finished_at, status, exit_code, pages, reviews, near_copies, errors, summary"
+            " FROM runs"
+        ).fetchall()
+    assert rows == [(*(summary[c] for c in ("run_id", "started_at", "finished_at", "status", "exit_code", "pages",
+                                             "reviews", "near_copies", "errors")), json.dumps(summary, sort_keys=True))]  # fmt: skip
+
+
+def test_gzip_feed(tmp_path: Path, demo_proxy: str) -> None:
+    result = crawl(
+        tmp_path, "-a", "site=headphonesthoughts", "-s", "REVIEWCRAWL_FEED_COMPRESSION=gzip", proxy=demo_proxy
+    )
+    (feed,) = (tmp_path / "feeds").glob("reviews-*")
+    with gzip.open(feed, "rt", encoding="utf-8") as f:
+        records = [json.loads(line) for line in f]
+    assert (result.returncode, feed.name.endswith(".jsonl.gz"), len(records)) == (0, True, 3), result.stderr[-3000:]
+
+
+def test_near_copies_counted_per_site(tmp_path: Path, demo_proxy: str) -> None:
+    crawl(tmp_path / "first", "-a", "site=reelverdict", proxy=demo_proxy)
+    (tmp_path / "first" / "feeds").rename(tmp_path / "first-feeds")
+    crawl(tmp_path / "first", "-a", "site=reviewroundup", proxy=demo_proxy)
+    summary = summary_of(tmp_path / "first")
+    assert (summary["near_copies"], summary["sites"]["reviewroundup"]["near_copies"]) == (2, 2)
+
+
+# -- a run that is killed ----------------------------------------------------------------------
+
+
+def test_killed_run_leaves_no_feed_under_the_final_name(tmp_path: Path, local_site: LocalSite) -> None:
+    run = Crawl(tmp_path, "-a", f"url={local_site.url}")
+    feeds = tmp_path / "feeds"
+    try:
+        run.wait_until(lambda: any(feeds.glob(".reviews-*.jsonl.part")))
+    finally:
+        run.kill()
+    assert [p.name.startswith(".reviews-") and p.name.endswith(".jsonl.part") for p in feeds.iterdir()] == [True]
+
+
+# -- the runs table ----------------------------------------------------------------------------
+
+
+def test_an_older_database_gets_the_runs_table(tmp_path: Path) -> None:
+    db = tmp_path / "old.sqlite3"
+    SQLiteStore(db).close()
+    with sqlite3.connect(db) as conn:  # as schema version 2 left it
+        conn.execute("DROP TABLE runs")
+        conn.execute("PRAGMA user_version = 2")
+    store = SQLiteStore(db)
+    store.add_run({"run_id": "r1", "started_at": "2026-11-22T12:00:00+00:00", "status": "ok", "exit_code": 0})
+    version = store.conn.execute("PRAGMA user_version").fetchone()[0]
+    runs = store.conn.execute("SELECT run_id, status FROM runs").fetchall()
+    store.close()
+    assert (version, runs) == (SCHEMA_VERSION, [("r1", "ok")])
