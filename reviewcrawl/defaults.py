@@ -20,3 +20,6 @@ REVIEWCRAWL_DEDUP_STORAGE = "state"
 REVIEWCRAWL_FEED_COMPRESSION = ""
 #: a run fails (exit code 1) when spider and pipeline exceptions exceed this share of the pages fetched
 REVIEWCRAWL_MAX_ERROR_RATE = 0.05
+#: where `scrapy crawl` keeps its lock files (one per spider and site selection); empty means
+#: <REVIEWCRAWL_DATA_DIR>/locks
+REVIEWCRAWL_LOCK_DIR = ""

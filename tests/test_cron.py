@@ -1,4 +1,4 @@
-"""Safe to run from cron: atomic feeds, the run summary and `runs` row.
+"""Safe to run from cron: atomic feeds, the run summary and `runs` row, the lock, the exit codes.
 
 Real `scrapy crawl` processes against the sample sites (demo_proxy) and a small server of our
 own on 127.0.0.1 that serves one review page and one page that never answers (a run that is
@@ -11,9 +11,11 @@ import gzip
 import json
 import os
 import re
+import signal
 import socket
 import sqlite3
 import subprocess
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -21,6 +23,7 @@ from pathlib import Path
 
 import pytest
 
+from reviewcrawl.lock import RunLock
 from reviewcrawl.runs import ExitCode
 from reviewcrawl.storage.sqlite import SCHEMA_VERSION, SQLiteStore
 
@@ -200,6 +203,10 @@ def test_runs_row_holds_the_summary(ok_run: tuple[Path, subprocess.CompletedProc
                                              "reviews", "near_copies", "errors")), json.dumps(summary, sort_keys=True))]  # fmt: skip
 
 
+def test_lock_is_released_after_the_run(ok_run: tuple[Path, subprocess.CompletedProcess[str]]) -> None:
+    assert (ok_run[0] / "locks" / "reviews-headphonesthoughts.lock").read_text() == ""
+
+
 def test_gzip_feed(tmp_path: Path, demo_proxy: str) -> None:
     result = crawl(
         tmp_path, "-a", "site=headphonesthoughts", "-s", "REVIEWCRAWL_FEED_COMPRESSION=gzip", proxy=demo_proxy
@@ -229,6 +236,115 @@ def test_killed_run_leaves_no_feed_under_the_final_name(tmp_path: Path, local_si
     finally:
         run.kill()
     assert [p.name.startswith(".reviews-") and p.name.endswith(".jsonl.part") for p in feeds.iterdir()] == [True]
+
+
+def test_interrupted_run_publishes_what_it_got_and_exits_5(tmp_path: Path, local_site: LocalSite) -> None:
+    run = Crawl(tmp_path, "-a", f"url={local_site.url}", "-s", "RETRY_TIMES=0")
+    try:
+        run.wait_until(lambda: any((tmp_path / "feeds").glob(".reviews-*.jsonl.part")))
+        run.proc.send_signal(signal.SIGTERM)
+        run.wait_until(lambda: "Closing spider (shutdown)" in run.stderr)
+        local_site.release()  # the page it is waiting for gives up: the graceful shutdown can end
+        code = run.wait()
+    finally:
+        run.kill()
+    (feed,) = (tmp_path / "feeds").glob("reviews-*.jsonl")
+    assert (code, len(read_jsonl(feed)), summary_of(tmp_path)["status"]) == (
+        ExitCode.INTERRUPTED, 1, "interrupted"), run.stderr[-3000:]  # fmt: skip
+
+
+# -- the lock ----------------------------------------------------------------------------------
+
+
+def test_second_run_exits_with_the_lock_code(tmp_path: Path, local_site: LocalSite) -> None:
+    lock = tmp_path / "locks" / f"reviews-url-127.0.0.1_{local_site.url.rsplit(':', 1)[1].strip('/')}.lock"
+    first = Crawl(tmp_path, "-a", f"url={local_site.url}slow/")
+    try:
+        first.wait_until(lambda: lock.exists() and lock.read_text().strip() == str(first.proc.pid))
+        second = crawl(tmp_path, "-a", f"url={local_site.url}slow/")
+    finally:
+        first.kill()
+    assert (second.returncode, second.stderr.strip()) == (
+        ExitCode.LOCKED, f"reviewcrawl: another run holds the lock {lock} (PID {first.proc.pid}); not starting")  # fmt: skip
+
+
+def test_lock_left_by_a_killed_run_is_taken_over(tmp_path: Path, local_site: LocalSite) -> None:
+    lock = tmp_path / "locks" / f"reviews-url-127.0.0.1_{local_site.url.rsplit(':', 1)[1].strip('/')}.lock"
+    first = Crawl(tmp_path, "-a", f"url={local_site.url}slow/")
+    try:
+        first.wait_until(lambda: lock.exists() and lock.read_text().strip() == str(first.proc.pid))
+    finally:
+        first.kill()
+    second = crawl(tmp_path, "-a", f"url={local_site.url}review/")
+    assert (second.returncode, f"(PID {first.proc.pid}, no longer running)" in second.stderr) == (
+        ExitCode.OK, True), second.stderr[-3000:]  # fmt: skip
+
+
+def test_lock_held_by_a_live_process(tmp_path: Path) -> None:
+    with RunLock(tmp_path / "locks" / "reviews-headphonesthoughts.lock"):
+        result = crawl(tmp_path, "-a", "site=headphonesthoughts")
+    assert (result.returncode, f"(PID {os.getpid()})" in result.stderr) == (ExitCode.LOCKED, True)
+
+
+def test_other_site_selections_are_not_locked_out(tmp_path: Path, demo_proxy: str) -> None:
+    with RunLock(tmp_path / "locks" / "reviews-all.lock"):
+        result = crawl(tmp_path, "-a", "site=headphonesthoughts", proxy=demo_proxy)
+    assert result.returncode == ExitCode.OK, result.stderr[-3000:]
+
+
+def test_stale_lock_of_a_dead_process_is_taken_over(tmp_path: Path, demo_proxy: str) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    lock = tmp_path / "locks" / "reviews-headphonesthoughts.lock"
+    lock.parent.mkdir(parents=True)
+    lock.write_text(f"{int(dead.stdout)}\n")
+    result = crawl(tmp_path, "-a", "site=headphonesthoughts", proxy=demo_proxy)
+    warning = f"Taking over the lock {lock}: the run that left it (PID {int(dead.stdout)}, no longer running)"
+    assert (result.returncode, warning in result.stderr) == (ExitCode.OK, True), result.stderr[-3000:]
+
+
+# -- exit codes --------------------------------------------------------------------------------
+
+
+def test_unknown_site_is_a_usage_error(tmp_path: Path) -> None:
+    result = crawl(tmp_path, "-a", "site=nosuchsite")
+    assert (result.returncode, result.stderr.strip().splitlines()[-1]) == (
+        ExitCode.USAGE,
+        "reviewcrawl: cannot start: unknown site profile(s) ['nosuchsite']; known: "
+        "['headphonesthoughts', 'prestonmoline', 'reelverdict', 'reviewroundup']",
+    )
+
+
+def test_bad_setting_is_a_usage_error(tmp_path: Path) -> None:
+    result = crawl(tmp_path, "-a", "site=headphonesthoughts", "-s", "REVIEWCRAWL_FEED_COMPRESSION=zip")
+    assert result.returncode == ExitCode.USAGE, result.stderr[-3000:]
+
+
+def test_every_start_url_failing_fails_the_run(tmp_path: Path) -> None:
+    result = crawl(tmp_path, "-a", f"url=http://127.0.0.1:{closed_port()}/", "-s", "RETRY_TIMES=0")
+    summary = summary_of(tmp_path)
+    assert (result.returncode, summary["status"], summary["reasons"], summary["errors_by_kind"]["download"]) == (
+        ExitCode.FAILED, "failed", ["site 127.0.0.1: every start URL failed"],
+        {"scrapy.exceptions.DownloadConnectionRefusedError": 3}), result.stderr[-3000:]  # fmt: skip
+
+
+def test_no_reviews_where_the_profile_expects_some_fails_the_run(tmp_path: Path, demo_proxy: str) -> None:
+    profiles = tmp_path / "profiles"
+    profiles.mkdir()
+    (profiles / "quiet.toml").write_text(
+        'name = "quiet"\nstart_urls = ["http://headphonesthoughts.example/"]\n'
+        "review_urls = ['^/no-such-section/']\nexpect_reviews = 2\n"
+    )
+    result = crawl(tmp_path, "-a", "site=quiet", "-s", f"REVIEWCRAWL_SITE_DIRS={profiles}", proxy=demo_proxy)
+    assert (result.returncode, summary_of(tmp_path)["reasons"]) == (
+        ExitCode.FAILED, ["site quiet: no reviews, its profile expects 2"]), result.stderr[-3000:]  # fmt: skip
+
+
+def test_unwritable_feed_directory_is_a_storage_error(tmp_path: Path, demo_proxy: str) -> None:
+    (tmp_path / "feeds").write_text("a file where the feeds directory should be")
+    result = crawl(tmp_path, "-a", "site=headphonesthoughts", proxy=demo_proxy)
+    with sqlite3.connect(tmp_path / "reviewcrawl.sqlite3") as conn:
+        row = conn.execute("SELECT status, exit_code FROM runs").fetchone()
+    assert (result.returncode, row) == (ExitCode.STORAGE, ("storage_error", 4)), result.stderr[-3000:]
 
 
 # -- the runs table ----------------------------------------------------------------------------

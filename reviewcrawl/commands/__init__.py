@@ -1,1 +1,1 @@
-"""Project commands for `scrapy` (COMMANDS_MODULE): demo, extract."""
+"""Project commands for `scrapy` (COMMANDS_MODULE): crawl (cron-safe), demo, extract."""

@@ -1,0 +1,140 @@
+"""`scrapy crawl`, safe to run from cron: one run at a time per spider and site selection, and an
+exit code that says how the run went (Scrapy's own exits 0 for most failed runs).
+
+Exit codes (reviewcrawl.runs.ExitCode; the README's "Running from cron" documents them):
+0 ok, 1 failed run, 2 usage or configuration error, 3 locked (another run is going),
+4 storage error, 5 interrupted.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import logging
+import sys
+from pathlib import Path
+from typing import Any
+
+from scrapy.commands.crawl import Command as ScrapyCrawlCommand
+from scrapy.crawler import Crawler
+from scrapy.exceptions import UsageError
+from twisted.internet.defer import Deferred
+from twisted.python.failure import Failure
+
+from reviewcrawl.extensions import RunRecorder
+from reviewcrawl.lock import LockHeld, RunLock, lock_name, pid_alive
+from reviewcrawl.runs import STORAGE_ERRORS, ConfigurationError, ExitCode
+from reviewcrawl.sites import ProfileError
+
+logger = logging.getLogger(__name__)
+
+
+def _say(message: str) -> None:
+    """One line on stderr, whatever LOG_FILE says: what cron mails to its owner."""
+    print(f"reviewcrawl: {message}", file=sys.stderr, flush=True)
+
+
+class Command(ScrapyCrawlCommand):
+    lock: RunLock | None = None
+
+    def long_desc(self) -> str:
+        return (
+            "Run a spider of the project. One run at a time per spider and site selection (a lock "
+            "file under REVIEWCRAWL_LOCK_DIR); the exit code says how the run went: 0 ok, 1 failed, "
+            "2 usage or configuration error, 3 another run holds the lock, 4 storage error, 5 interrupted."
+        )
+
+    def process_options(self, args: list[str], opts: argparse.Namespace) -> None:
+        super().process_options(args, opts)
+        if len(args) != 1:
+            return  # run() raises the usage error
+        # The lock is taken here, before Scrapy sets up logging and the crawler process, so that a
+        # second run exits at once with its one line
+        assert self.settings is not None
+        lock_dir = self.settings.get("REVIEWCRAWL_LOCK_DIR") or ""
+        data_dir = Path(self.settings.get("REVIEWCRAWL_DATA_DIR") or "data")
+        name = lock_name(args[0], site=opts.spargs.get("site"), url=opts.spargs.get("url"))
+        lock = RunLock(Path(lock_dir) / name if lock_dir else data_dir / "locks" / name)
+        try:
+            self.lock = lock.acquire()
+        except LockHeld as held:
+            _say(str(held))
+            raise SystemExit(ExitCode.LOCKED) from None
+        except OSError as exc:
+            _say(f"cannot take the lock {lock.path}: {exc}")
+            raise SystemExit(ExitCode.STORAGE) from None
+
+    def run(self, args: list[str], opts: argparse.Namespace) -> None:
+        try:
+            self._run(args, opts)
+        finally:
+            if self.lock is not None:
+                self.lock.release()
+
+    def _run(self, args: list[str], opts: argparse.Namespace) -> None:
+        if len(args) < 1:
+            raise UsageError
+        if len(args) > 1:
+            raise UsageError("running 'scrapy crawl' with more than one spider is not supported")
+        if self.lock is not None and self.lock.stale_pid:
+            state = "still running, without the lock" if pid_alive(self.lock.stale_pid) else "no longer running"
+            logger.warning(
+                "Taking over the lock %s: the run that left it (PID %d, %s) did not end cleanly",
+                self.lock.path, self.lock.stale_pid, state,
+            )  # fmt: skip
+        assert self.crawler_process is not None
+        try:
+            crawler = self._create_crawler(args[0])
+        except KeyError as exc:
+            raise UsageError(str(exc).strip("'\"")) from None
+        failures: list[BaseException] = []
+        started = self.crawler_process.crawl(crawler, **opts.spargs)
+        _collect_failure(started, failures)
+        self.crawler_process.start()
+        self.exitcode = self._exit_code(crawler, failures)
+
+    def _exit_code(self, crawler: Crawler, failures: list[BaseException]) -> int:
+        try:
+            recorder = crawler.get_extension(RunRecorder)
+        except RuntimeError:  # the crawl stopped before its extensions were built
+            recorder = None
+        if recorder is not None and recorder.summary is not None:
+            summary = recorder.summary
+            if summary["exit_code"]:
+                reasons = "; ".join(summary["reasons"]) or summary["status"]
+                _say(f"run {summary['run_id']} {summary['status']} (exit code {summary['exit_code']}): {reasons}")
+            return int(summary["exit_code"])
+        if failures:
+            exc = failures[0]
+            if isinstance(exc, (ProfileError, ConfigurationError)):
+                _say(f"cannot start: {exc}")
+                return ExitCode.USAGE
+            logger.error("The crawl could not start", exc_info=(type(exc), exc, exc.__traceback__))
+            if isinstance(exc, STORAGE_ERRORS):
+                _say(f"cannot start, storage error: {type(exc).__name__}: {exc}")
+                return ExitCode.STORAGE
+            _say(f"cannot start: {type(exc).__name__}: {exc}")
+            return ExitCode.FAILED
+        if self.crawler_process is not None and self.crawler_process.bootstrap_failed:
+            return ExitCode.FAILED
+        return ExitCode.OK
+
+
+def _collect_failure(started: Any, failures: list[BaseException]) -> None:
+    """Keep the exception a crawl that could not start ended with (and keep it from being logged
+    as an unhandled error: the command reports it)."""
+    if isinstance(started, asyncio.Future):
+
+        def done(task: asyncio.Future[Any]) -> None:
+            exc = None if task.cancelled() else task.exception()
+            if exc is not None:
+                failures.append(exc)
+
+        started.add_done_callback(done)
+    elif isinstance(started, Deferred):
+
+        def failed(failure: Failure) -> None:
+            if failure.value is not None:
+                failures.append(failure.value)
+
+        started.addErrback(failed)
