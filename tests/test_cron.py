@@ -362,3 +362,17 @@ def test_an_older_database_gets_the_runs_table(tmp_path: Path) -> None:
     runs = store.conn.execute("SELECT run_id, status FROM runs").fetchall()
     store.close()
     assert (version, runs) == (SCHEMA_VERSION, [("r1", "ok")])
+
+
+# -- logging to a file -------------------------------------------------------------------------
+
+
+def test_log_file_leaves_one_line_on_stderr_for_a_failed_run(tmp_path: Path) -> None:
+    """The LOG_FILE directory is created; stderr (what cron mails) holds only the verdict."""
+    log = tmp_path / "logs" / "reviews.log"
+    result = crawl(tmp_path, "-a", f"url=http://127.0.0.1:{closed_port()}/", "-s", "RETRY_TIMES=0",
+                   "-s", f"LOG_FILE={log}")  # fmt: skip
+    run_id = summary_of(tmp_path)["run_id"]
+    assert (result.returncode, result.stderr.splitlines(), f"Run {run_id}: failed" in log.read_text()) == (
+        ExitCode.FAILED, [f"reviewcrawl: run {run_id} failed (exit code 1): site 127.0.0.1: every start URL failed"],
+        True)  # fmt: skip

@@ -63,6 +63,14 @@ class Command(ScrapyCrawlCommand):
         except OSError as exc:
             _say(f"cannot take the lock {lock.path}: {exc}")
             raise SystemExit(ExitCode.STORAGE) from None
+        log_file = self.settings.get("LOG_FILE")
+        if log_file:  # Scrapy opens it but does not create its directory (a traceback on the first night)
+            try:
+                Path(log_file).parent.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                self.lock.release()
+                _say(f"cannot create the directory of LOG_FILE {log_file}: {exc}")
+                raise SystemExit(ExitCode.STORAGE) from None
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         try:
