@@ -29,6 +29,12 @@ from reviewcrawl.storage.sqlite import SCHEMA_VERSION, SQLiteStore
 
 from .conftest import ROOT, SCRAPY, demo_page, read_jsonl, run_scrapy
 
+PIPELINES = {
+    "reviewcrawl.pipelines.ExtractPipeline": 100,
+    "reviewcrawl.pipelines.ValidatePipeline": 200,
+    "reviewcrawl.pipelines.NearDuplicatePipeline": 300,
+    "reviewcrawl.pipelines.DatabasePipeline": 400,
+}
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"]
 REVIEW_PAGE = demo_page("http://reelverdict.example/ballerina-2025-review/")
 WAIT_LIMIT = 60  # seconds a test waits for a crawl to reach a state before it gives up
@@ -345,6 +351,27 @@ def test_unwritable_feed_directory_is_a_storage_error(tmp_path: Path, demo_proxy
     with sqlite3.connect(tmp_path / "reviewcrawl.sqlite3") as conn:
         row = conn.execute("SELECT status, exit_code FROM runs").fetchone()
     assert (result.returncode, row) == (ExitCode.STORAGE, ("storage_error", 4)), result.stderr[-3000:]
+
+
+@pytest.mark.parametrize(("max_rate", "expected"), [("0.01", ExitCode.FAILED), ("0.5", ExitCode.OK)])
+def test_pipeline_errors_fail_the_run_above_the_threshold(
+    tmp_path: Path, demo_proxy: str, max_rate: str, expected: ExitCode
+) -> None:
+    pipelines = json.dumps({**PIPELINES, "tests.faults.FailOnOneReview": 150})
+    result = crawl(tmp_path, "-a", "site=headphonesthoughts", "-s", f"ITEM_PIPELINES={pipelines}",
+                   "-s", f"REVIEWCRAWL_MAX_ERROR_RATE={max_rate}", proxy=demo_proxy)  # fmt: skip
+    summary = summary_of(tmp_path)
+    assert (result.returncode, summary["errors_by_kind"]["pipeline"], summary["reviews"]) == (
+        expected, {"KeyError": 1}, 2), result.stderr[-3000:]  # fmt: skip
+
+
+def test_errors_feed_is_renamed_into_place_too(tmp_path: Path, demo_proxy: str) -> None:
+    pipelines = json.dumps({**PIPELINES, "tests.faults.BreakDates": 150})
+    crawl(tmp_path, "-a", "site=headphonesthoughts", "-s", f"ITEM_PIPELINES={pipelines}", proxy=demo_proxy)
+    run_id = summary_of(tmp_path)["run_id"]
+    (errors,) = (tmp_path / "feeds").glob("errors-*.jsonl")
+    assert (sorted(p.name for p in (tmp_path / "feeds").iterdir()), [r["kind"] for r in read_jsonl(errors)]) == (
+        [f"errors-{run_id}.jsonl", f"reviews-{run_id}.jsonl", f"run-{run_id}.json"], ["schema"] * 3)  # fmt: skip
 
 
 # -- the runs table ----------------------------------------------------------------------------
