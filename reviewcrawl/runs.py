@@ -52,6 +52,10 @@ STATUS = {
 LIMIT_REASONS = frozenset({"closespider_timeout", "closespider_itemcount", "closespider_pagecount"})
 INTERRUPT_REASONS = frozenset({"shutdown"})
 
+#: reviewcrawl/errors/<kind> counts that are storage failures, not rejected records: the near-copy
+#: index failed (Redis gone, disk full) and reviews went out without their near-copy check
+STORAGE_KINDS = frozenset({"near_copy_index"})
+
 #: requests a middleware chose not to send (robots.txt forbids them, off-site): decisions, not errors
 NOT_ERRORS = frozenset({"scrapy.exceptions.IgnoreRequest"})
 
@@ -90,8 +94,9 @@ def errors_by_kind(stats: Mapping[str, Any]) -> dict[str, dict[str, int]]:
     own = _under(stats, "reviewcrawl/errors/")
     storage = {f"feed:{k}": v for k, v in _under(stats, "feedexport/failed_count/").items()}
     storage.update(_under(stats, "reviewcrawl/errors/storage/"))
+    storage.update({k: v for k, v in own.items() if k in STORAGE_KINDS})
     return {
-        "validation": {k: v for k, v in own.items() if "/" not in k},
+        "validation": {k: v for k, v in own.items() if "/" not in k and k not in STORAGE_KINDS},
         "http": _under(stats, "httperror/response_ignored_status_count/"),
         "download": {k: v for k, v in _under(stats, "downloader/exception_type_count/").items() if k not in NOT_ERRORS},
         "spider": {k: v for k, v in _under(stats, "spider_exceptions/").items() if k != "count"},

@@ -34,6 +34,8 @@ VERDICTS: list[tuple[str, dict[str, Any], list[SiteExpectation], str | None, Exi
      ["interrupted (shutdown) before the crawl finished"]),
     ("a storage error outranks everything", {"reviewcrawl/errors/storage/OSError": 1}, [A], "shutdown",
      ExitCode.STORAGE, ["storage errors: OSError (1)"]),
+    ("the near-copy index failed", {**SITE_A_OK, "reviewcrawl/errors/near_copy_index": 2}, [A], "finished",
+     ExitCode.STORAGE, ["storage errors: near_copy_index (2)"]),
     ("a feed that could not be stored", {**SITE_A_OK, "feedexport/failed_count/AtomicFileFeedStorage": 1}, [A],
      "finished", ExitCode.STORAGE, ["storage errors: feed:AtomicFileFeedStorage (1)"]),
 ]  # fmt: skip
