@@ -81,7 +81,7 @@ class RunRecorder:
     def response_received(self, response: Response, request: Request, spider: Spider) -> None:
         self._inc_site(self._site(spider, response.url), "pages")
         start_of = request.meta.get(START_META)
-        if start_of and 200 <= response.status < 300:
+        if start_of and (200 <= response.status < 300 or response.status == 304):  # 304: unchanged since last run
             self._inc_site(start_of, "start_ok")
 
     def item_scraped(self, item: Any, spider: Spider) -> None:

@@ -259,6 +259,20 @@ def test_interrupted_run_publishes_what_it_got_and_exits_5(tmp_path: Path, local
         ExitCode.INTERRUPTED, 1, "interrupted"), run.stderr[-3000:]  # fmt: skip
 
 
+def test_forced_shutdown_exits_5_and_publishes_nothing(tmp_path: Path, local_site: LocalSite) -> None:
+    run = Crawl(tmp_path, "-a", f"url={local_site.url}")
+    try:
+        run.wait_until(lambda: any((tmp_path / "feeds").glob(".reviews-*.jsonl.part")))
+        run.proc.send_signal(signal.SIGTERM)
+        run.wait_until(lambda: "Closing spider (shutdown)" in run.stderr)
+        run.proc.send_signal(signal.SIGTERM)  # a second signal: Scrapy stops at once
+        code = run.wait()
+    finally:
+        run.kill()
+    assert (code, sorted(p.name.endswith(".part") for p in (tmp_path / "feeds").iterdir())) == (
+        ExitCode.INTERRUPTED, [True]), run.stderr[-3000:]  # fmt: skip
+
+
 # -- the lock ----------------------------------------------------------------------------------
 
 

@@ -123,6 +123,10 @@ class Command(ScrapyCrawlCommand):
                 return ExitCode.STORAGE
             _say(f"cannot start: {type(exc).__name__}: {exc}")
             return ExitCode.FAILED
+        if recorder is not None:
+            # the crawl ran but never got to its close: a second SIGTERM / Ctrl-C forced it to stop
+            _say("the run stopped before it could close (forced shutdown): no summary, feeds left as .part files")
+            return ExitCode.INTERRUPTED
         if self.crawler_process is not None and self.crawler_process.bootstrap_failed:
             return ExitCode.FAILED
         return ExitCode.OK
