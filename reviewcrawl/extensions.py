@@ -19,6 +19,7 @@ from typing import Any, Self
 from itemadapter import ItemAdapter
 from scrapy import Request, Spider, signals
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.extensions.feedexport import FeedExporter, FeedSlot
 from scrapy.http import Response
 from twisted.python.failure import Failure
@@ -55,6 +56,9 @@ class RunRecorder:
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
+        if getattr(crawler.spider, "run_id", None) is None:
+            # not a run of the project's spiders (scrapy fetch, scrapy shell): nothing to record
+            raise NotConfigured("RunRecorder records runs of spiders with a run_id")
         ext = cls(crawler)
         for handler, signal in [
             (ext.response_received, signals.response_received),

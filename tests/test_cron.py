@@ -239,9 +239,11 @@ def test_killed_run_leaves_no_feed_under_the_final_name(tmp_path: Path, local_si
     feeds = tmp_path / "feeds"
     try:
         run.wait_until(lambda: any(feeds.glob(".reviews-*.jsonl.part")))
+        running = [p.name.startswith(".reviews-") and p.name.endswith(".jsonl.part") for p in feeds.iterdir()]
     finally:
         run.kill()
-    assert [p.name.startswith(".reviews-") and p.name.endswith(".jsonl.part") for p in feeds.iterdir()] == [True]
+    killed = [p.name.startswith(".reviews-") and p.name.endswith(".jsonl.part") for p in feeds.iterdir()]
+    assert (running, killed) == ([True], [True])
 
 
 def test_interrupted_run_publishes_what_it_got_and_exits_5(tmp_path: Path, local_site: LocalSite) -> None:
