@@ -124,8 +124,8 @@ class Command(ScrapyCrawlCommand):
             _say(f"cannot start: {type(exc).__name__}: {exc}")
             return ExitCode.FAILED
         if recorder is not None:
-            # the crawl ran but never got to its close: a second SIGTERM / Ctrl-C forced it to stop
-            _say("the run stopped before it could close (forced shutdown): no summary, feeds left as .part files")
+            # the crawl ran but its close was never recorded: a second SIGTERM / Ctrl-C forced it to stop
+            _say("the run ended without closing (a forced shutdown?): no summary; unpublished feeds stay .part files")
             return ExitCode.INTERRUPTED
         if self.crawler_process is not None and self.crawler_process.bootstrap_failed:
             return ExitCode.FAILED
