@@ -23,6 +23,12 @@ def test_bad_pages_do_not_raise(body: bytes | str) -> None:
     assert result.rating is None
 
 
+@pytest.mark.parametrize("url", [None, ""])
+def test_a_page_without_an_address_is_read(url: str | None) -> None:
+    body = b"<html><head><title>Ballerina review</title></head><body><h1>Ballerina review</h1></body></html>"
+    assert extract_review(body, url, now=NOW).title == "Ballerina review"  # type: ignore[arg-type]
+
+
 @pytest.mark.parametrize(
     ("body", "content_type"),
     [
@@ -34,9 +40,13 @@ def test_bad_pages_do_not_raise(body: bytes | str) -> None:
         ),
         ("<html><head><title>Caf\xe9 review</title></head></html>".encode(), None),
         ("<html><head><title>Caf\xe9 review</title></head></html>".encode("cp1252"), None),
+        # a Danish news page's template: declares Latin-1, its text is UTF-8 (read as such, not "CafÃ©")
+        ("<html><head><meta charset='iso-8859-1'><title>Caf\xe9 review</title></head></html>".encode(), None),
+        ("<html><head><title>Caf\xe9 review</title></head></html>".encode(), "text/html; charset=ISO-8859-1"),
     ],
-    ids=["meta-charset", "http-header", "bom-beats-header", "utf8-sniffed", "cp1252-sniffed"],
-)
+    ids=["meta-charset", "http-header", "bom-beats-header", "utf8-sniffed", "cp1252-sniffed",
+         "latin1-declared-utf8-bytes", "latin1-header-utf8-bytes"],
+)  # fmt: skip
 def test_charset(body: bytes, content_type: str | None) -> None:
     assert extract_review(body, URL, content_type=content_type, now=NOW).title == "Café review"
 

@@ -1113,8 +1113,10 @@ def extract_review(
 
     ``hints`` come from the site profile (language, date_order, CSS selectors per field);
     ``now`` is the fetch time (relative dates count from it, nothing may lie after it);
-    ``root`` is an already parsed document, to avoid a second parse.
+    ``root`` is an already parsed document, to avoid a second parse. A page without an address
+    (``url`` None or empty) is read all the same; only what the URL would tell is missing.
     """
+    url = url if isinstance(url, str) else ""
     if root is None:
         root = parse_html(body, content_type)
     found = scan(root)

@@ -40,16 +40,26 @@ def decode_html(body: bytes | str, content_type: str | None = None) -> str:
     return text
 
 
+# Single-byte charsets a page may declare while its bytes are UTF-8 (a template copied from an
+# older site, a server's default header): valid UTF-8 with non-ASCII bytes is all but never
+# genuine text in these, where every byte is a character and "Ã©" would have to be meant.
+_SINGLE_BYTE_WESTERN = {"cp1252", "iso8859-1", "iso8859-15", "latin-1", "latin_1"}
+
+
 def _utf8_bytes(body: bytes | str, content_type: str | None) -> bytes:
     """The page as UTF-8 bytes for lxml. Pages in UTF-8 (most of the web) pass through as they
-    are: decoding and re-encoding them costs a third of the parse."""
+    are: decoding and re-encoding them costs a third of the parse. So do pages that declare a
+    Western single-byte charset but whose non-ASCII bytes all form valid UTF-8."""
     if isinstance(body, bytes) and b"\x00" not in body:
         if body.startswith(codecs.BOM_UTF8):
             encoding: str | None = "utf-8"
         else:
             encoding = http_content_type_encoding(content_type) if content_type else None
             encoding = encoding or html_body_declared_encoding(body)
-        if encoding is None or resolve_encoding(encoding) == "utf-8":
+        declared = resolve_encoding(encoding) if encoding else None
+        if declared in _SINGLE_BYTE_WESTERN and not body.isascii():
+            declared = "utf-8"  # tried below: kept only if it decodes
+        if encoding is None or declared == "utf-8":
             if body.startswith(codecs.BOM_UTF8):
                 body = body[3:]
             try:
