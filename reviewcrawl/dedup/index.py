@@ -4,7 +4,8 @@ Candidates come from LSH banding of the signature (64 bands of 2 bins: a pair at
 0.3 shares a band with probability 0.998, a pair at 0.05 with 0.15), then every candidate is
 verified with :func:`judge` on the full signatures. Exact copies (same words) are found by hash
 first. Every text is filed, copies too, under its first-seen original (``root``): a copy of a
-copy links to the original. Storage: memory, a SQLite file (the state database: an index that
+copy links to the original. An exact copy is filed under its key only (its original's bands
+answer for it), so a text copied a thousand times does not fill the band buckets. Storage: memory, a SQLite file (the state database: an index that
 outlives the run) or Redis (shared by workers; see :mod:`reviewcrawl.dedup.redis`).
 """
 
@@ -279,6 +280,7 @@ class _Local:
             if same.size:
                 root = int(rows["root"][same[0]])
                 match = self._match(root, 1.0, 1.0, exact=True)
+                keys = keys[:1]  # an exact copy is filed under its key only: its original answers for it
             else:
                 best: tuple[float, float, int] | None = None
                 for i, (ok, j, c) in enumerate(self._judge(sig.values, sig.size, rows)):
@@ -312,7 +314,8 @@ class _Local:
         self.table.extend(rows)
         docs = np.arange(n, dtype=np.uint32)
         own = _fold_all(key_hashes, BANDS)
-        real = rows["size"] > 0
+        # texts with words, exact copies aside (filed under their key only, as add() does)
+        real = (rows["size"] > 0) & ~((rows["root"] != docs) & (rows["exact"] == rows["exact"][rows["root"]]))
         exact = _fold_all(rows["exact"][real], BANDS + 1)
         self.postings.add_many(
             np.concatenate([own, exact, band_keys(rows["sig"][real]).ravel()]),

@@ -130,7 +130,9 @@ if root == nil then root = doc end
 redis.call('HSET', p .. ':docs', doc, struct.pack('<I4I4', size, root) .. exact .. me:sub(13, 12 + 2 * bins) .. key)
 local updated = {}
 local tail = struct.pack('<I4', doc)
-for i = 1, #fields do
+local filed = #fields
+if result[2] == -1 then filed = 1 end  -- an exact copy is filed under its key only
+for i = 1, filed do
   local f = fields[i]
   if not updated[f] then updated[f] = (buckets[i] or '') .. tail end  -- once under a key given twice
 end
