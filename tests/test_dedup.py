@@ -93,7 +93,7 @@ def test_adding_a_key_again_gives_the_same_answer(storage: str | None) -> None:
 
 def test_a_text_copied_more_often_than_a_bucket_holds_is_still_found(storage: str | None) -> None:
     index = seeded(storage)
-    for i in range(520):  # the postings skip a key filed under more than 500 texts
+    for i in range(120):  # the postings skip a key filed under more than MAX_BUCKET (100) texts
         assert index.add(f"mirror-{i}", SEEDS["001"]).key == "001"  # type: ignore[union-attr]
     late = index.add("late-copy", edit_words(SEEDS["001"], 0.05))
     assert late is not None and late.key == "001"
@@ -227,3 +227,19 @@ def test_postings_answer_like_a_dict_of_lists(buffer_docs: int) -> None:
     bulk = Postings(max_bucket=64)
     bulk.add_many(np.array([5, 9, 5, 2**32 - 1], dtype=np.uint32), np.array([0, 1, 2, 3], dtype=np.uint32))
     assert sorted(bulk.lookup(np.array([5, 2**32 - 1, 8], dtype=np.uint32)).tolist()) == [0, 2, 3]
+
+
+def test_judge_of_many_answers_as_judge_of_one() -> None:
+    """The vectorised rule (memory, SQLite) and the scalar one (mirrored in Redis's Lua) agree."""
+    import numpy as np
+
+    from reviewcrawl.dedup import Thresholds, judge
+    from reviewcrawl.dedup.index import judge_all
+
+    t = Thresholds()
+    sizes = np.array([0, 1, 12, 29, 30, 39, 40, 41, 75, 120, 133, 400, 2000, 9000], dtype=np.uint32)
+    for size in (0, 5, 29, 30, 40, 60, 133, 400, 2000):
+        for agree in range(0, 129):
+            ok, j, c = judge_all(np.full(sizes.size, agree), size, sizes, t)
+            want = [judge(agree, size, int(m), t) for m in sizes]
+            assert [(bool(a), float(b), float(d)) for a, b, d in zip(ok, j, c)] == want, (size, agree)

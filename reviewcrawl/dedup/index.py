@@ -26,6 +26,9 @@ __all__ = ["BANDS", "Match", "NearDuplicateIndex", "Thresholds", "band_keys", "j
 
 ROWS = 2
 BANDS = BINS // ROWS
+# a postings key shared by more texts than this says nothing about any one of them (two common
+# phrases in two bins): lookups skip it; measured, this keeps candidates flat as the index grows
+MAX_BUCKET = 100
 _CHANCE = 2.0**-16  # two different 16-bit values agree by chance
 
 
@@ -68,6 +71,22 @@ def judge(agree: int, size_a: int, size_b: int, t: Thresholds) -> tuple[bool, fl
         ok = True
     else:
         ok = c >= t.containment and small >= t.min_excerpt and small >= t.excerpt_share * large
+    return ok, j, c
+
+
+def judge_all(agree: np.ndarray, size: int, sizes: np.ndarray, t: Thresholds) -> tuple[np.ndarray, ...]:
+    """:func:`judge` of one text against many at once (the same float operations, so the same
+    answers): arrays (copy?, resemblance, containment)."""
+    j = np.maximum(0.0, (agree / BINS - _CHANCE) / (1.0 - _CHANCE))
+    small = np.minimum(size, sizes.astype(np.int64))
+    large = np.maximum(size, sizes.astype(np.int64))
+    shared = j * (small + large) / (1.0 + j)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        c = np.minimum(1.0, shared / small)
+    empty = small == 0
+    j, c = np.where(empty, 0.0, j), np.where(empty, 0.0, c)
+    excerpt = (c >= t.containment) & (small >= t.min_excerpt) & (small >= t.excerpt_share * large)
+    ok = np.where(small < t.short, j >= t.short_resemblance, (j >= t.resemblance) | excerpt) & ~empty
     return ok, j, c
 
 
@@ -144,11 +163,17 @@ class NearDuplicateIndex:
         return self._backend.nbytes
 
 
-_COLUMNS = {"sig": (np.uint16, (BINS,)), "size": (np.uint32, ()), "root": (np.uint32, ()), "exact": (np.int64, ())}
+_COLUMNS = {
+    "sig": (np.uint16, (BINS,)),
+    "size": (np.uint32, ()),
+    "root": (np.uint32, ()),
+    "exact": (np.int64, ()),
+    "own": (np.uint32, ()),  # the key's postings key: a text filed before is found without reading keys
+}
 
 
 class _Table:
-    """One row per text (signature 256 bytes, size, root, exact hash: 272 bytes) in one array per
+    """One row per text (signature 256 bytes, size, root, exact hash, key hash: 276 bytes) in one array per
     column, grown by a quarter when full: at most a fifth of it unused, and a lookup is one gather."""
 
     def __init__(self) -> None:
@@ -246,7 +271,7 @@ class _Local:
         self.t = thresholds
         self.keys = _Keys()
         self.table = _Table()
-        self.postings = Postings()
+        self.postings = Postings(max_bucket=MAX_BUCKET)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -258,9 +283,8 @@ class _Local:
     def _rows(self, docs: np.ndarray) -> dict[str, np.ndarray]:
         return self.table.take(docs)
 
-    def _judge(self, sig: np.ndarray, size: int, rows: dict[str, np.ndarray]) -> list[tuple[bool, float, float]]:
-        agree = (rows["sig"] == sig).sum(axis=1).tolist()
-        return [judge(n, size, m, self.t) for n, m in zip(agree, rows["size"].tolist())]
+    def _judge(self, sig: np.ndarray, size: int, rows: dict[str, np.ndarray]) -> tuple[np.ndarray, ...]:
+        return judge_all((rows["sig"] == sig).sum(axis=1), size, rows["size"], self.t)
 
     def _match(self, root: int, j: float, c: float, exact: bool = False) -> Match:
         return Match(self.keys[root], round(j, 4), round(c, 4), exact)
@@ -270,7 +294,7 @@ class _Local:
         docs = np.unique(self.postings.lookup(keys))
         rows = self._rows(docs) if docs.size else None
         if rows is not None:
-            for doc in docs.tolist():  # filed before: the answer it got then
+            for doc in docs[rows["own"] == keys[0]].tolist():  # filed before: the answer it got then
                 if self.keys[doc] == key:
                     return self._again(doc)
         match: Match | None = None
@@ -282,13 +306,13 @@ class _Local:
                 match = self._match(root, 1.0, 1.0, exact=True)
                 keys = keys[:1]  # an exact copy is filed under its key only: its original answers for it
             else:
-                best: tuple[float, float, int] | None = None
-                for i, (ok, j, c) in enumerate(self._judge(sig.values, sig.size, rows)):
-                    if ok and (best is None or (j, c) > best[:2]):
-                        best = (j, c, i)
-                if best is not None:
-                    root = int(rows["root"][best[2]])
-                    match = self._match(root, *best[:2])
+                ok, j, c = self._judge(sig.values, sig.size, rows)
+                passed = np.flatnonzero(ok)
+                if passed.size:  # the highest resemblance, then containment; the first of equals
+                    top = passed[j[passed] == j[passed].max()]
+                    best = int(top[np.argmax(c[top])])
+                    root = int(rows["root"][best])
+                    match = self._match(root, float(j[best]), float(c[best]))
         self._file(key, sig, keys, root)
         return match
 
@@ -298,12 +322,12 @@ class _Local:
         if root == doc:
             return None
         original = self._rows(np.array([root]))
-        _, j, c = self._judge(row["sig"][0], int(row["size"][0]), original)[0]
-        return self._match(root, j, c, exact=bool(row["exact"][0] == original["exact"][0]))
+        _, j, c = self._judge(row["sig"][0], int(row["size"][0]), original)
+        return self._match(root, float(j[0]), float(c[0]), exact=bool(row["exact"][0] == original["exact"][0]))
 
     def _file(self, key: str, sig: Signature, keys: np.ndarray, root: int) -> None:
         doc = len(self.keys)
-        self.table.append(sig=sig.values, size=sig.size, root=root, exact=sig.exact)
+        self.table.append(sig=sig.values, size=sig.size, root=root, exact=sig.exact, own=keys[0])
         self.keys.append(key)
         self.postings.add(keys, doc)
 
@@ -311,9 +335,9 @@ class _Local:
         """File many documents at once (opening a stored index): vectorised, one sort."""
         n = len(keys)
         self.keys = _Keys(keys)
-        self.table.extend(rows)
-        docs = np.arange(n, dtype=np.uint32)
         own = _fold_all(key_hashes, BANDS)
+        self.table.extend({**rows, "own": own})
+        docs = np.arange(n, dtype=np.uint32)
         # texts with words, exact copies aside (filed under their key only, as add() does)
         real = (rows["size"] > 0) & ~((rows["root"] != docs) & (rows["exact"] == rows["exact"][rows["root"]]))
         exact = _fold_all(rows["exact"][real], BANDS + 1)

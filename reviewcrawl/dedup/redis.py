@@ -16,7 +16,7 @@ from __future__ import annotations
 import struct
 from urllib.parse import parse_qs, urlsplit, urlunsplit
 
-from reviewcrawl.dedup.index import Match, Thresholds, judge, postings_keys
+from reviewcrawl.dedup.index import MAX_BUCKET, Match, Thresholds, judge, postings_keys
 from reviewcrawl.dedup.minhash import BINS, Signature
 
 __all__ = ["RedisBackend"]
@@ -155,7 +155,7 @@ class RedisBackend:
         rest = "&".join(f"{k}={v}" for k, values in query.items() for v in values)
         self.client = redis.Redis.from_url(urlunsplit(parts._replace(query=rest)))
         self.t = thresholds
-        self.max_bucket = 500
+        self.max_bucket = MAX_BUCKET
         self.script = self.client.register_script(_SCRIPT)
         try:
             self.client.ping()
