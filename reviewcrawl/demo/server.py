@@ -11,18 +11,22 @@ never resolve (RFC 2606): without the proxy, nothing leaves the machine.
 prints ``serving on http://127.0.0.1:PORT`` and serves until interrupted.
 
 Each site folder may have ``_redirects`` (Netlify format: ``/from /to 301``) and ``404.html``.
+Files are sent with Last-Modified (their mtime) and an ETag (a hash of their content), and
+conditional requests (If-None-Match, If-Modified-Since) are answered 304 Not Modified, so
+incremental crawls can be shown and tested; ``--sites DIR`` serves a copy to edit.
 """
 
 from __future__ import annotations
 
 import argparse
+import hashlib
 import sys
 from importlib import resources
 from pathlib import Path
 from typing import Any, ClassVar
 from urllib.parse import urlsplit
 
-from twisted.web import resource, server, static
+from twisted.web import http, resource, server, static
 
 __all__ = ["SITES_DIR", "DemoSite", "get_reactor", "listen", "site_hosts"]
 
@@ -88,6 +92,21 @@ class _SiteFiles(static.File):
         if path.startswith(b"_") or path.startswith(b"."):
             return self.childNotFound
         return super().getChild(path, request)
+
+    def render_GET(self, request: server.Request) -> Any:
+        """static.File sends Last-Modified and answers If-Modified-Since (to the second); add a
+        strong ETag (a hash of the file) and answer If-None-Match, as real sites' servers do."""
+        if self.isfile():
+            etag = b'"' + hashlib.sha256(self.getContent()).hexdigest()[:16].encode() + b'"'
+            if request.setETag(etag) is http.CACHED:  # setETag also sends the header
+                return b""
+            if request.getHeader(b"if-none-match") is not None:
+                # RFC 9110 13.1.3: with If-None-Match, If-Modified-Since is ignored (an edit in the
+                # same second as the last fetch keeps the same Last-Modified)
+                request.requestHeaders.removeHeader(b"if-modified-since")
+        return super().render_GET(request)
+
+    render_HEAD = render_GET
 
 
 def _read_redirects(site_dir: Path) -> dict[str, tuple[str, int]]:
