@@ -24,6 +24,7 @@ from reviewcrawl.items import Page, Rejected, Review
 from reviewcrawl.runs import STORAGE_ERRORS
 from reviewcrawl.sites import load_profiles
 from reviewcrawl.storage import SQLiteStore
+from reviewcrawl.storage.sqlite import CONTENT_COLUMNS, content_of
 
 logger = logging.getLogger(__name__)
 
@@ -178,6 +179,8 @@ class NearDuplicatePipeline(_Pipeline):
         logger.info("Near-copy: %s of %s (resemblance %.2f, containment %.2f)", key, original,
                     match.similarity, match.containment)  # fmt: skip
         if self.mode == "drop":
+            if self.store is not None and item.url:  # a page answering 304 next time is this copy, seen
+                self.store.mark_review_pages([(item.url, key)])
             self.stats.inc_value("reviewcrawl/near_copies_dropped")
             self.stats.inc_value(f"reviewcrawl/sites/{item.site}/near_copies_dropped")
             raise DropItem(f"near-copy of {original}: {key}", log_level="INFO")
@@ -226,7 +229,12 @@ class NearDuplicatePipeline(_Pipeline):
 
 
 class DatabasePipeline(_Pipeline):
-    """Batched idempotent upserts of the exported reviews into the database."""
+    """Batched idempotent upserts of the exported reviews into the database.
+
+    Incremental: a review whose content (every field but fetched_at and run_id) equals what the
+    last recorded run stored is not exported again (counted as unchanged); a changed one is, with
+    date_modified set: the page's own, else the fetch time. With -a full=1 every review is exported.
+    """
 
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
@@ -241,6 +249,8 @@ class DatabasePipeline(_Pipeline):
         self.path = Path(url[len("sqlite:///") :])
         self.batch_size = settings.getint("REVIEWCRAWL_DB_BATCH_SIZE", 500)
         self.buffer: list[dict[str, Any]] = []
+        self.pages: list[tuple[str, str]] = []  # (page url, canonical_url) of the reviews seen
+        self.touched: list[str] = []  # unchanged reviews: last_seen moves on
         self.store: SQLiteStore | None = None
 
     def open_spider(self) -> None:
@@ -249,16 +259,56 @@ class DatabasePipeline(_Pipeline):
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Review):
+            key = item.canonical_url or item.url or ""
+            if item.url:
+                self.pages.append((item.url, key))
+            if self._unchanged(item, key):
+                self.stats.inc_value("reviewcrawl/unchanged")
+                self.stats.inc_value(f"reviewcrawl/sites/{item.site}/unchanged")
+                self.touched.append(key)
+                if len(self.touched) >= self.batch_size:
+                    self.flush()
+                raise DropItem(f"unchanged since the last run: {key}", log_level="DEBUG")
             self.stats.inc_value("reviewcrawl/reviews_exported")
             self.buffer.append(ItemAdapter(item).asdict())
             if len(self.buffer) >= self.batch_size:
                 self.flush()
         return item
 
+    def _unchanged(self, item: Review, key: str) -> bool:
+        """Is the review as the last recorded run stored it? Fills date_modified when it changed."""
+        if self.store is None:
+            return False
+        with self.storage_errors():
+            stored = self.store.published_review(key)
+        if stored is None:
+            return False  # new (or only written by a run that never finished: publish it now)
+        mine = content_of(ItemAdapter(item).asdict())
+        # the database keeps a near-copy link once found (first seen wins): no link now is no change
+        same = all(
+            mine[c] == stored[c] for c in CONTENT_COLUMNS if c not in ("date_modified", "duplicate_of")
+        ) and mine["duplicate_of"] in (stored["duplicate_of"], None)
+        if item.date_modified is not None:
+            same = same and item.date_modified == stored["date_modified"]
+        elif same:
+            item.date_modified = stored["date_modified"]  # the fetch time of its last change, if any
+        else:
+            item.date_modified = item.fetched_at
+        full = bool(getattr(self.crawler.spider, "full", False))
+        return same and not full
+
     def flush(self) -> None:
-        if self.buffer and self.store is not None:
+        if self.store is None:
+            return
+        if self.buffer:
             self.stats.inc_value("reviewcrawl/db_rows_written", self.store.upsert(self.buffer))
             self.buffer.clear()
+        if self.touched:
+            self.store.touch_reviews(self.touched, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+            self.touched.clear()
+        if self.pages:
+            self.store.mark_review_pages(self.pages)
+            self.pages.clear()
 
     def close_spider(self) -> None:
         if self.store is not None:

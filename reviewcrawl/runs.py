@@ -59,7 +59,8 @@ STORAGE_KINDS = frozenset({"near_copy_index"})
 #: requests a middleware chose not to send (robots.txt forbids them, off-site): decisions, not errors
 NOT_ERRORS = frozenset({"scrapy.exceptions.IgnoreRequest"})
 
-SITE_COUNTS = ("pages", "reviews", "near_copies", "near_copies_dropped", "rejected", "start_ok")
+#: per site; "unchanged": reviews seen again as they were (a 304, or the same content), not exported
+SITE_COUNTS = ("pages", "reviews", "unchanged", "near_copies", "near_copies_dropped", "rejected", "start_ok")
 
 
 @dataclass(frozen=True)
@@ -127,6 +128,9 @@ def decide(
     >>> decide({**ok, "reviewcrawl/sites/a/reviews": 0}, [SiteExpectation("a", 3)],
     ...        finish_reason="finished", max_error_rate=0.05).reasons
     ['site a: no reviews, its profile expects 3']
+    >>> decide({**ok, "reviewcrawl/sites/a/reviews": 0, "reviewcrawl/sites/a/unchanged": 3}, [SiteExpectation("a", 3)],
+    ...        finish_reason="finished", max_error_rate=0.05).code  # seen again, unchanged: not exported, but there
+    <ExitCode.OK: 0>
     >>> decide({}, [SiteExpectation("a")], finish_reason="finished", max_error_rate=0.05).reasons
     ['site a: every start URL failed']
     >>> decide({}, [SiteExpectation("a")], finish_reason="shutdown", max_error_rate=0.05).code
@@ -142,7 +146,7 @@ def decide(
     if complete:
         for site in sites:
             counts = site_counts(stats, site.name)
-            found = counts["reviews"] + counts["near_copies_dropped"]
+            found = counts["reviews"] + counts["near_copies_dropped"] + counts["unchanged"]
             if not counts["start_ok"]:
                 failures.append(f"site {site.name}: every start URL failed")
             elif site.expect_reviews and not found:
@@ -192,6 +196,11 @@ def build_summary(
         "finish_reason": finish_reason,
         "pages": int(stats.get("response_received_count", 0)),
         "reviews": reviews,
+        "unchanged": int(stats.get("reviewcrawl/unchanged", 0)),
+        "not_modified": int(stats.get("reviewcrawl/incremental/not_modified", 0)),
+        "pages_downloaded": int(stats.get("response_received_count", 0))
+        - int(stats.get("reviewcrawl/incremental/not_modified", 0)),
+        "skipped_by_date": int(stats.get("reviewcrawl/incremental/skipped_by_date", 0)),
         "near_copies": int(stats.get("reviewcrawl/near_copies", 0)),
         "rejected": int(stats.get("reviewcrawl/items/rejected", 0)),
         "errors": sum(sum(kind.values()) for kind in errors.values()),

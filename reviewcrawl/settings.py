@@ -29,6 +29,10 @@ REDIRECT_MAX_TIMES = 5
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
+# Incremental crawls: conditional requests from the state database's pages table (-a full=1 turns
+# them off); see reviewcrawl/incremental.py
+DOWNLOADER_MIDDLEWARES = {"reviewcrawl.incremental.ConditionalRequestMiddleware": 560}
+
 ITEM_PIPELINES = {
     "reviewcrawl.pipelines.ExtractPipeline": 100,
     "reviewcrawl.pipelines.ValidatePipeline": 200,

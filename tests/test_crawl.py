@@ -135,7 +135,8 @@ def test_a_partial_rerun_keeps_the_links_in_the_database(tmp_path: Path, demo_pr
 
 
 def test_a_partial_rerun_links_copies_in_its_feed(tmp_path: Path, demo_proxy: str) -> None:
-    crawl(tmp_path, demo_proxy)
+    """The originals' sites one night, the aggregator the next: its copies link to them."""
+    crawl(tmp_path, demo_proxy, "-a", "site=prestonmoline,reelverdict,headphonesthoughts")
     records = crawl(tmp_path, demo_proxy, "-a", "site=reviewroundup")
     assert {r["canonical_url"]: r["duplicate_of"] for r in records} == COPIES
 

@@ -3,8 +3,12 @@
     scrapy crawl reviews                      # every site profile
     scrapy crawl reviews -a site=NAME[,NAME]  # some profiles
     scrapy crawl reviews -a url=URL           # any site: robots.txt sitemaps, feeds, links
+    scrapy crawl reviews -a full=1            # ignore what earlier runs left: fetch and export all
 
 It yields ``Page`` items and never reads a field: extraction is the pipelines' job.
+Incremental by default (reviewcrawl/incremental.py): each page's validators and the requests it
+led to are kept in the state database; a page that answers 304 Not Modified is not read, its
+requests are replayed; sitemap lastmod and feed dates skip review pages not changed since.
 """
 
 from __future__ import annotations
@@ -12,7 +16,8 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import secrets
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import AsyncIterator, Iterable, Iterator
+from pathlib import Path
 from typing import Any, ClassVar
 
 from scrapy import Request, signals
@@ -22,14 +27,23 @@ from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spiders import SitemapSpider
 
+from reviewcrawl.incremental import STATE_META, is_newer, parse_http_date
 from reviewcrawl.items import Page
 from reviewcrawl.sites import ProfileError, SiteProfile, load_profiles, profile_for_url
+from reviewcrawl.storage import SQLiteStore
+from reviewcrawl.storage.sqlite import PageState
 
 logger = logging.getLogger(__name__)
 
 FEED_LINK_XPATH = "//link[@rel='alternate'][contains(@type, 'rss') or contains(@type, 'atom')]/@href"
 RSS_LINKS_XPATH = "//item/link/text() | //*[local-name()='item']/*[local-name()='link']/text()"
 ATOM_LINKS_XPATH = "//*[local-name()='entry']/*[local-name()='link'][not(@rel) or @rel='alternate']/@href"
+RSS_ITEMS_XPATH = "//item | //*[local-name()='item']"
+ATOM_ENTRIES_XPATH = "//*[local-name()='entry']"
+ENTRY_LINK_XPATH = "./*[local-name()='link'][not(@rel) or @rel='alternate']/@href | ./*[local-name()='link']/text()"
+ENTRY_DATE_XPATH = "./*[local-name()='updated' or local-name()='pubDate' or local-name()='published']/text()"
+#: pages recorded per transaction of the state database
+PAGE_BATCH = 100
 #: Request.meta key naming the site of a start request (a sitemap, feed or start URL of its
 #: profile): the run fails when every start request of a site failed (reviewcrawl.runs)
 START_META = "reviewcrawl_start"
@@ -45,10 +59,14 @@ class ReviewsSpider(SitemapSpider):
     sitemap_rules: ClassVar[list[tuple[str, str]]] = [("", "parse_page")]  # type: ignore[misc]
 
     def __init__(self, *args: Any, site: str | None = None, url: str | None = None,
-                 run_id: str | None = None, **kwargs: Any) -> None:  # fmt: skip
+                 run_id: str | None = None, full: str | bool | None = None, **kwargs: Any) -> None:  # fmt: skip
         super().__init__(*args, **kwargs)
         self.site_arg = site
         self.url_arg = url
+        #: -a full=1: no conditional requests, no skipping, every review exported
+        self.full = str(full or "").lower() in ("1", "true", "yes", "on")
+        self.page_state: SQLiteStore | None = None
+        self._pages: list[dict[str, Any]] = []
         self.started_at = dt.datetime.now(dt.UTC)
         self.run_id = run_id or new_run_id(self.started_at)
         self.profiles: list[SiteProfile] = []
@@ -60,7 +78,95 @@ class ReviewsSpider(SitemapSpider):
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider._select_profiles(crawler.settings.getlist("REVIEWCRAWL_SITE_DIRS"))
         crawler.signals.connect(spider._next_wave, signal=signals.spider_idle)
+        crawler.signals.connect(spider._open_state, signal=signals.spider_opened)
         return spider
+
+    # -- incremental crawls: the pages table of the state database -----------------------------
+
+    def _open_state(self) -> None:
+        data_dir = Path(self.settings.get("REVIEWCRAWL_DATA_DIR") or "data")
+        self.page_state = SQLiteStore(data_dir / "reviewcrawl.sqlite3")
+        if self.full:
+            logger.info("Run %s: full crawl (-a full=1): every page fetched, every review exported", self.run_id)
+
+    def _state_of(self, url: str) -> PageState | None:
+        return self.page_state.page_state(url) if self.page_state is not None else None
+
+    def _remember(self, response: Response, outputs: list[Any]) -> None:
+        """Keep what the next run needs to skip this page: its validators and where it led."""
+        if self.page_state is None or response.status != 200:
+            return
+        etag = response.headers.get("ETag")
+        modified = response.headers.get("Last-Modified")
+        links = None
+        if etag or modified:
+            links = [[r.url, getattr(r.callback, "__name__", "")] for r in outputs
+                     if isinstance(r, Request) and getattr(r.callback, "__self__", None) is self]  # fmt: skip
+        self._pages.append({
+            "url": response.url, "etag": etag.decode("latin-1") if etag else None,
+            "last_modified": modified.decode("latin-1") if modified else None,
+            "fetched_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"), "run_id": self.run_id, "links": links,
+        })  # fmt: skip
+        if len(self._pages) >= PAGE_BATCH:
+            self._flush_pages()
+
+    def _flush_pages(self) -> None:
+        if self.page_state is not None and self._pages:
+            self.page_state.save_pages(self._pages)
+            self._pages.clear()
+
+    def closed(self, reason: str) -> None:
+        if self.page_state is not None:
+            try:
+                self._flush_pages()
+            finally:
+                self.page_state.close()
+                self.page_state = None
+
+    def _not_modified(self, response: Response) -> Iterator[Request]:
+        """A 304: the page is as the last run saw it. Replay the requests it led to; a review
+        page's review is unchanged (seen, not exported)."""
+        state = response.meta.get(STATE_META)
+        if not isinstance(state, PageState):
+            return
+        if state.review:
+            profile = self._profile(response.url)
+            self.crawler.stats.inc_value("reviewcrawl/unchanged")
+            if profile is not None:
+                self.crawler.stats.inc_value(f"reviewcrawl/sites/{profile.name}/unchanged")
+        for url, callback in state.links:
+            method = getattr(self, callback, None)
+            if callable(method):
+                yield Request(url, callback=method)
+
+    def _tracked(self, response: Response, outputs: Iterable[Any]) -> Iterator[Any]:
+        if response.status == 304:
+            yield from self._not_modified(response)
+            return
+        done = list(outputs)
+        self._remember(response, done)
+        yield from done
+
+    def _fetched_since(self, url: str, changed: str | None) -> bool:
+        """Skip a review page whose sitemap or feed date is not newer than its last download."""
+        if self.full or changed is None:
+            return True
+        state = self._state_of(url)
+        if state is None or is_newer(changed, state.fetched_at):
+            return True
+        self.crawler.stats.inc_value("reviewcrawl/incremental/skipped_by_date")
+        return False
+
+    def sitemap_filter(self, entries: Iterable[dict[str, Any]]) -> Iterable[dict[str, Any]]:
+        if getattr(entries, "type", None) != "urlset":
+            yield from entries  # a sitemap index: its sitemaps are asked for (conditionally) anyway
+            return
+        for entry in entries:
+            if self._fetched_since(entry.get("loc", ""), entry.get("lastmod")):
+                yield entry
+
+    def _parse_sitemap(self, response: Response) -> Iterable[Request]:
+        return self._tracked(response, super()._parse_sitemap(response) if response.status != 304 else ())
 
     def _select_profiles(self, extra_dirs: list[str]) -> None:
         if self.url_arg:
@@ -114,6 +220,9 @@ class ReviewsSpider(SitemapSpider):
         return profile_for_url(self.profiles, url)
 
     def parse_page(self, response: Response) -> Iterator[Any]:
+        return self._tracked(response, self._parse_page(response) if response.status != 304 else ())
+
+    def _parse_page(self, response: Response) -> Iterator[Any]:
         if not isinstance(response, HtmlResponse):
             if not isinstance(response, TextResponse) or b"html" not in (response.headers.get("Content-Type") or b""):
                 return
@@ -143,13 +252,23 @@ class ReviewsSpider(SitemapSpider):
                     yield Request(url, callback=self.parse_feed)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
+        return self._tracked(response, self._parse_feed(response) if response.status != 304 else ())
+
+    def _parse_feed(self, response: Response) -> Iterator[Request]:
         if not isinstance(response, (XmlResponse, TextResponse)):
             return
         profile = self._profile(response.url)
         links = response.xpath(RSS_LINKS_XPATH).getall() + response.xpath(ATOM_LINKS_XPATH).getall()
         if not links:
             logger.warning("No entries in feed %s", response.url)
+        dates: dict[str, str | None] = {}  # entry link -> its date (updated, else published / pubDate)
+        for entry in response.xpath(RSS_ITEMS_XPATH) + response.xpath(ATOM_ENTRIES_XPATH):
+            hrefs, when = entry.xpath(ENTRY_LINK_XPATH).getall(), entry.xpath(ENTRY_DATE_XPATH).getall()
+            latest = max(when, key=lambda w: parse_http_date(w) or dt.datetime.min.replace(tzinfo=dt.UTC), default=None)
+            for href in hrefs:
+                dates.setdefault(href.strip(), latest)
         for href in links:
             url = response.urljoin(href.strip())
             if profile is not None and profile.owns(url) and not profile.denies(url):
-                yield Request(url, callback=self.parse_page)
+                if self._fetched_since(url, dates.get(href.strip())):
+                    yield Request(url, callback=self.parse_page)

@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["SCHEMA_VERSION", "SQLiteStore"]
+__all__ = ["CONTENT_COLUMNS", "SCHEMA_VERSION", "PageState", "SQLiteStore", "content_of"]
 
-SCHEMA_VERSION = 3  # 2: the duplicates table; 3: the runs table
+SCHEMA_VERSION = 4  # 2: the duplicates table; 3: the runs table; 4: the pages table (incremental crawls)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reviews (
@@ -66,6 +67,18 @@ CREATE TABLE IF NOT EXISTS runs (
     errors       INTEGER NOT NULL DEFAULT 0,
     summary      TEXT NOT NULL
 );
+-- what the last fetch of each URL left for the next run (reviewcrawl/incremental.py): its HTTP
+-- validators, when its body was last downloaded, the requests it led to (replayed when the page
+-- answers 304 Not Modified), and the review it gave; no bodies
+CREATE TABLE IF NOT EXISTS pages (
+    url            TEXT PRIMARY KEY,
+    etag           TEXT,
+    last_modified  TEXT,
+    fetched_at     TEXT,
+    run_id         TEXT,
+    links          TEXT,
+    review         TEXT
+);
 """
 
 RUN_COLUMNS = ("run_id", "started_at", "finished_at", "status", "exit_code", "pages", "reviews", "near_copies", "errors")  # fmt: skip
@@ -93,6 +106,22 @@ ON CONFLICT(canonical_url) DO UPDATE SET
                   THEN excluded.run_id ELSE reviews.run_id END,
     last_seen = excluded.last_seen
 """
+
+
+@dataclass(frozen=True)
+class PageState:
+    etag: str | None
+    last_modified: str | None
+    fetched_at: str | None
+    #: (url, callback name) of the requests the page led to
+    links: list[tuple[str, ...]]
+    #: canonical_url of the review the page gave, if any
+    review: str | None
+
+
+def content_of(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A record's content as the reviews table stores it (every column but fetched_at, run_id)."""
+    return dict(zip(COLUMNS, row_from_record(record), strict=True))
 
 
 def _json(value: Any) -> str | None:
@@ -185,6 +214,66 @@ class SQLiteStore:
             self.conn.execute(
                 f"INSERT OR REPLACE INTO runs ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
             )
+
+    # -- incremental crawls: only what a run that was recorded (a `runs` row) left counts; a run
+    # killed before its summary published nothing, so what it wrote is ignored by the next run --
+
+    def page_state(self, url: str) -> PageState | None:
+        """What the last recorded run learned about a URL, or None."""
+        row = self.conn.execute(
+            "SELECT p.etag, p.last_modified, p.fetched_at, p.links, p.review FROM pages p "
+            "JOIN runs r ON r.run_id = p.run_id WHERE p.url = ?",
+            (url,),
+        ).fetchone()
+        if row is None:
+            return None
+        links = [tuple(link) for link in json.loads(row[3])] if row[3] else []
+        return PageState(etag=row[0], last_modified=row[1], fetched_at=row[2], links=links, review=row[4])
+
+    def save_pages(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Record fetched pages (url, etag, last_modified, fetched_at, run_id, links); keeps `review`."""
+        values = [(r["url"], r.get("etag"), r.get("last_modified"), r.get("fetched_at"), r.get("run_id"),
+                   _json(r.get("links"))) for r in rows]  # fmt: skip
+        if not values:
+            return 0
+        with self.conn:
+            self.conn.execute("BEGIN")
+            self.conn.executemany(
+                "INSERT INTO pages (url, etag, last_modified, fetched_at, run_id, links) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, "
+                "fetched_at = excluded.fetched_at, run_id = excluded.run_id, links = excluded.links",
+                values,
+            )
+        return len(values)
+
+    def mark_review_pages(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Note which review (canonical_url) each page URL gave."""
+        values = list(pairs)
+        if not values:
+            return
+        with self.conn:
+            self.conn.execute("BEGIN")
+            self.conn.executemany(
+                "INSERT INTO pages (url, review) VALUES (?, ?) ON CONFLICT(url) DO UPDATE SET review = excluded.review",
+                values,
+            )
+
+    def published_review(self, canonical_url: str) -> dict[str, Any] | None:
+        """The stored content of a review as last exported by a recorded run, or None."""
+        row = self.conn.execute(
+            f"SELECT {', '.join('v.' + c for c in CONTENT_COLUMNS)} FROM reviews v "
+            "JOIN runs r ON r.run_id = v.run_id WHERE v.canonical_url = ?",
+            (canonical_url,),
+        ).fetchone()
+        return dict(zip(CONTENT_COLUMNS, row, strict=True)) if row else None
+
+    def touch_reviews(self, canonical_urls: Iterable[str], seen: str) -> None:
+        """An unchanged review seen again: only its last_seen moves on."""
+        values = [(seen, u) for u in canonical_urls]
+        if values:
+            with self.conn:
+                self.conn.execute("BEGIN")
+                self.conn.executemany("UPDATE reviews SET last_seen = ? WHERE canonical_url = ?", values)
 
     def count(self) -> int:
         return int(self.conn.execute("SELECT count(*) FROM reviews").fetchone()[0])
