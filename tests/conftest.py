@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -26,11 +27,12 @@ def demo_page(url: str) -> bytes:
     return (f / "index.html" if path.endswith("/") or not path else f).read_bytes()
 
 
-@pytest.fixture(scope="session")
-def demo_proxy() -> Iterator[str]:
-    """The sample sites served on 127.0.0.1 (a free port); yields the proxy URL to use."""
+@contextlib.contextmanager
+def serve_sites(sites_dir: Path = SITES) -> Iterator[str]:
+    """The sample sites server over a folder of site folders, on 127.0.0.1 (a free port);
+    yields the proxy URL to use."""
     proc = subprocess.Popen(
-        [sys.executable, "-m", "reviewcrawl.demo.server", "--port", "0"],
+        [sys.executable, "-m", "reviewcrawl.demo.server", "--port", "0", "--sites", str(sites_dir)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
     )  # fmt: skip
     try:
@@ -41,6 +43,13 @@ def demo_proxy() -> Iterator[str]:
     finally:
         os.kill(proc.pid, signal.SIGTERM)
         proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def demo_proxy() -> Iterator[str]:
+    """The sample sites served on 127.0.0.1 (a free port); yields the proxy URL to use."""
+    with serve_sites() as proxy:
+        yield proxy
 
 
 def run_scrapy(

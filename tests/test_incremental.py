@@ -1,0 +1,141 @@
+"""Incremental crawls, end to end: `scrapy crawl` runs one after another against a copy of the
+sample sites (served like demo_proxy, from a temporary folder, so one review can be edited).
+
+Run 1 fetches everything; run 2, the sites unchanged, downloads little (the pages answer
+304 Not Modified) and exports nothing; one review edited on disk, run 3 exports exactly that
+one; `-a full=1` exports everything again.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import sqlite3
+import subprocess
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from .conftest import SITES, read_jsonl, run_scrapy, serve_sites
+
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"]
+EDITED = "http://headphonesthoughts.example/archives/1164/"
+EDITED_FILE = Path("headphonesthoughts.example/archives/1164/index.html")
+BEFORE, AFTER = "the Marvel movie I did not know I wanted", "the Marvel movie I did not know I needed"
+REVIEWS = 14  # the sample sites' review pages (originals and near-copies)
+
+
+@dataclass
+class Run:
+    result: subprocess.CompletedProcess[str]
+    summary: dict
+    records: list[dict]
+
+
+def crawl(data_dir: Path, proxy: str, *extra: str) -> Run:
+    result = run_scrapy(["crawl", "reviews", "-s", f"REVIEWCRAWL_DATA_DIR={data_dir}", *FAST, *extra], proxy=proxy)
+    summaries = sorted((data_dir / "feeds").glob("run-*.json"))
+    assert summaries, result.stderr[-3000:]
+    done = {p.stem.removeprefix("run-") for p in summaries}
+    run_id = max(done)  # run ids sort by start time
+    summary = json.loads((data_dir / "feeds" / f"run-{run_id}.json").read_text(encoding="utf-8"))
+    return Run(result, summary, read_jsonl(data_dir / "feeds" / f"reviews-{run_id}.jsonl"))
+
+
+@pytest.fixture(scope="module")
+def sites(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Path, str]]:
+    """A copy of the sample sites, and the proxy URL of a server over it."""
+    copy = tmp_path_factory.mktemp("sites") / "sites"
+    shutil.copytree(SITES, copy)
+    with serve_sites(copy) as proxy:
+        yield copy, proxy
+
+
+@pytest.fixture(scope="module")
+def runs(sites: tuple[Path, str], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Run]:
+    """Four runs against one data directory: first, unchanged, one review edited, full."""
+    copy, proxy = sites
+    data_dir = tmp_path_factory.mktemp("data")
+    out = {"first": crawl(data_dir, proxy), "unchanged": crawl(data_dir, proxy)}
+    page = copy / EDITED_FILE
+    html = page.read_text(encoding="utf-8")
+    assert BEFORE in html
+    page.write_text(html.replace(BEFORE, AFTER), encoding="utf-8")
+    out["edited"] = crawl(data_dir, proxy)
+    out["full"] = crawl(data_dir, proxy, "-a", "full=1")
+    for name, run in out.items():
+        print(f"run {name}: {run.summary['pages']} responses, {run.summary['pages_downloaded']} downloaded, "
+              f"{run.summary['not_modified']} not modified, {len(run.records)} exported, "
+              f"{run.summary['unchanged']} unchanged")  # fmt: skip
+    return out
+
+
+def test_every_run_succeeds(runs: dict[str, Run]) -> None:
+    assert {name: (run.result.returncode, run.summary["status"]) for name, run in runs.items()} == {
+        name: (0, "ok") for name in runs
+    }
+
+
+def test_first_run_exports_every_review(runs: dict[str, Run]) -> None:
+    assert (len(runs["first"].records), runs["first"].summary["not_modified"]) == (REVIEWS, 0)
+
+
+def test_unchanged_sites_download_under_a_fifth_of_the_first_runs_pages(runs: dict[str, Run]) -> None:
+    first, second = runs["first"].summary, runs["unchanged"].summary
+    assert second["pages_downloaded"] < 0.2 * first["pages"], (first, second)
+
+
+def test_unchanged_sites_export_nothing(runs: dict[str, Run]) -> None:
+    assert runs["unchanged"].records == []
+
+
+def test_unchanged_reviews_are_counted_as_seen(runs: dict[str, Run]) -> None:
+    """The run verdict counts them: no 'no reviews where the profile expects some' failure."""
+    summary = runs["unchanged"].summary
+    assert (summary["unchanged"], sum(s["unchanged"] for s in summary["sites"].values())) == (REVIEWS, REVIEWS)
+
+
+def test_the_edited_review_alone_is_exported(runs: dict[str, Run]) -> None:
+    assert [r["canonical_url"] for r in runs["edited"].records] == [EDITED]
+
+
+def test_the_edited_review_carries_the_edit_and_a_date_modified(runs: dict[str, Run]) -> None:
+    (record,) = runs["edited"].records
+    assert (AFTER in record["text"], record["date_modified"]) == (True, record["fetched_at"])
+
+
+def test_the_edit_run_downloads_little(runs: dict[str, Run]) -> None:
+    assert runs["edited"].summary["pages_downloaded"] < 0.2 * runs["first"].summary["pages"]
+
+
+def test_full_run_exports_everything_again(runs: dict[str, Run]) -> None:
+    full = runs["full"]
+    assert (len(full.records), full.summary["not_modified"]) == (REVIEWS, 0)
+
+
+def test_full_run_keeps_the_date_modified_of_the_edit(runs: dict[str, Run]) -> None:
+    (edited,) = runs["edited"].records
+    again = {r["canonical_url"]: r for r in runs["full"].records}[EDITED]
+    assert again["date_modified"] == edited["date_modified"]
+
+
+def test_what_a_killed_run_wrote_is_not_trusted(sites: tuple[Path, str], tmp_path: Path) -> None:
+    """A run that left no summary (no runs row: killed) published no feed: the next run fetches
+    and exports its reviews again, although the database holds them and their validators."""
+    _, proxy = sites
+    crawl(tmp_path, proxy, "-a", "site=headphonesthoughts")
+    with sqlite3.connect(tmp_path / "reviewcrawl.sqlite3") as conn:
+        conn.execute("DELETE FROM runs")
+    again = crawl(tmp_path, proxy, "-a", "site=headphonesthoughts")
+    assert (len(again.records), again.summary["not_modified"]) == (3, 0)
+
+
+def test_jobdir_still_works(sites: tuple[Path, str], tmp_path: Path) -> None:
+    """A run kept in a JOBDIR (pausable) after an ordinary one: conditional requests, no export."""
+    _, proxy = sites
+    crawl(tmp_path, proxy, "-a", "site=reelverdict")
+    again = crawl(tmp_path, proxy, "-a", "site=reelverdict", "-s", f"JOBDIR={tmp_path / 'job'}")
+    assert (again.result.returncode, again.records, again.summary["unchanged"]) == (0, [], 4)
+    assert again.summary["not_modified"] > 0
