@@ -44,7 +44,7 @@ from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 
-from reviewcrawl.storage.sqlite import PageState, SQLiteStore
+from reviewcrawl.storage.sqlite import PageState
 
 __all__ = ["STATE_META", "ConditionalRequestMiddleware", "is_newer", "parse_http_date"]
 
@@ -96,20 +96,14 @@ class ConditionalRequestMiddleware:
     def from_crawler(cls, crawler: Crawler) -> Self:
         return cls(crawler)
 
-    def _state(self) -> SQLiteStore | None:
-        spider = self.crawler.spider
-        if spider is None or getattr(spider, "full", False):
-            return None
-        store = getattr(spider, "page_state", None)
-        return store if isinstance(store, SQLiteStore) else None
-
     def process_request(self, request: Request) -> None:
         if request.callback is NO_CALLBACK or request.meta.get("dont_obey_robotstxt"):
             return None  # robots.txt for RobotsTxtMiddleware: it needs the body every run
-        store = self._state()
-        if store is None or STATE_META in request.meta:
+        spider = self.crawler.spider
+        state_of = getattr(spider, "state_of", None)
+        if not callable(state_of) or getattr(spider, "full", False) or STATE_META in request.meta:
             return None
-        state = store.page_state(request.url)
+        state = state_of(request.url)
         if state is None or not (state.etag or state.last_modified):
             return None
         if state.etag:

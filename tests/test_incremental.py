@@ -18,6 +18,9 @@ from pathlib import Path
 
 import pytest
 
+from reviewcrawl.spiders.reviews import ReviewsSpider
+from reviewcrawl.storage import SQLiteStore
+
 from .conftest import SITES, read_jsonl, run_scrapy, serve_sites
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"]
@@ -139,3 +142,76 @@ def test_jobdir_still_works(sites: tuple[Path, str], tmp_path: Path) -> None:
     again = crawl(tmp_path, proxy, "-a", "site=reelverdict", "-s", f"JOBDIR={tmp_path / 'job'}")
     assert (again.result.returncode, again.records, again.summary["unchanged"]) == (0, [], 4)
     assert again.summary["not_modified"] > 0
+
+
+# -- the skipping by date, on the spider itself: sitemap lastmod and feed dates ------------------
+
+
+@pytest.fixture
+def spider(tmp_path: Path) -> Iterator[ReviewsSpider]:
+    """The spider, with a state database where the last recorded run downloaded two review
+    pages on 1 May 2025 (Sinners, lastmod 20 April, and Ballerina, lastmod 7 June)."""
+    from scrapy.utils.test import get_crawler
+
+    crawler = get_crawler(ReviewsSpider, {"REVIEWCRAWL_DATA_DIR": str(tmp_path)})
+    crawler.spider = spider = ReviewsSpider.from_crawler(crawler, site="prestonmoline,headphonesthoughts")
+    crawler.stats.open_spider()
+    store = SQLiteStore(tmp_path / "reviewcrawl.sqlite3")
+    store.add_run({"run_id": "r0", "started_at": "2025-05-01T00:00:00+00:00", "status": "ok", "exit_code": 0})
+    store.save_pages([{"url": u, "fetched_at": "2025-05-01T00:00:00+00:00", "run_id": "r0"}
+                      for u in (SINNERS, BALLERINA, THUNDERBOLTS)])  # fmt: skip
+    spider.page_state = store
+    yield spider
+    store.close()
+
+
+SINNERS = "http://prestonmoline.example/2025/04/20/sinners.html"
+BALLERINA = "http://prestonmoline.example/2025/06/07/ballerina.html"
+MICKEY = "http://prestonmoline.example/2025/03/09/mickey-17.html"  # never downloaded
+THUNDERBOLTS = "http://headphonesthoughts.example/archives/1164/"  # pubDate 4 May 2025
+
+
+def test_sitemap_lastmod_not_newer_than_the_last_download_is_skipped(spider: ReviewsSpider) -> None:
+    from scrapy.utils.sitemap import Sitemap
+
+    sitemap = Sitemap((SITES / "prestonmoline.example" / "sitemap.xml").read_bytes())
+    assert [e["loc"] for e in spider.sitemap_filter(sitemap) if e["loc"].endswith(".html")] == [BALLERINA, MICKEY]
+
+
+def test_sitemap_lastmod_skips_review_pages_only(spider: ReviewsSpider) -> None:
+    """A listing page is asked for whatever its date: it changes when a review is added."""
+    from scrapy.utils.sitemap import Sitemap
+
+    body = b"""<?xml version="1.0" encoding="UTF-8"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>http://prestonmoline.example/category/movie/</loc><lastmod>2025-01-01</lastmod></url>
+<url><loc>http://prestonmoline.example/2025/04/20/sinners.html</loc><lastmod>2025-01-01</lastmod></url></urlset>"""
+    spider.page_state.save_pages([{"url": "http://prestonmoline.example/category/movie/",  # type: ignore[union-attr]
+                                   "fetched_at": "2025-05-01T00:00:00+00:00", "run_id": "r0"}])  # fmt: skip
+    assert [e["loc"] for e in spider.sitemap_filter(Sitemap(body))] == ["http://prestonmoline.example/category/movie/"]
+
+
+def test_full_skips_nothing(spider: ReviewsSpider) -> None:
+    from scrapy.utils.sitemap import Sitemap
+
+    spider.full = True
+    sitemap = Sitemap((SITES / "prestonmoline.example" / "sitemap.xml").read_bytes())
+    assert len([e for e in spider.sitemap_filter(sitemap) if e["loc"].endswith(".html")]) == 3
+
+
+@pytest.mark.parametrize(
+    ("feed", "expected"),
+    [
+        ("prestonmoline.example/feed.xml", [BALLERINA, MICKEY]),  # Atom <updated>: Sinners skipped
+        ("headphonesthoughts.example/feed/index.xml", [  # RSS <pubDate>: 4 May is after 1 May
+            "http://headphonesthoughts.example/archives/1164/", "http://headphonesthoughts.example/archives/1187/",
+            "http://headphonesthoughts.example/archives/1203/"]),
+    ],
+)  # fmt: skip
+def test_feed_entries_not_newer_than_the_last_download_are_skipped(
+    spider: ReviewsSpider, feed: str, expected: list[str]
+) -> None:
+    from scrapy.http import XmlResponse
+
+    url = "http://" + feed.replace("index.xml", "")
+    response = XmlResponse(url, body=(SITES / feed).read_bytes())
+    assert sorted(r.url for r in spider.parse_feed(response)) == sorted(expected)

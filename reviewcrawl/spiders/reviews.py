@@ -29,6 +29,7 @@ from scrapy.spiders import SitemapSpider
 
 from reviewcrawl.incremental import STATE_META, is_newer, parse_http_date
 from reviewcrawl.items import Page
+from reviewcrawl.runs import STORAGE_ERRORS
 from reviewcrawl.sites import ProfileError, SiteProfile, load_profiles, profile_for_url
 from reviewcrawl.storage import SQLiteStore
 from reviewcrawl.storage.sqlite import PageState
@@ -83,14 +84,30 @@ class ReviewsSpider(SitemapSpider):
 
     # -- incremental crawls: the pages table of the state database -----------------------------
 
+    def _storage_error(self, exc: BaseException, doing: str) -> None:
+        """The state could not be read or written: the run says so (exit code 4) and goes on;
+        the worst outcome is that the next run fetches more than it had to."""
+        self.crawler.stats.inc_value(f"reviewcrawl/errors/storage/{type(exc).__name__}")
+        logger.error("State database: could not %s: %s", doing, exc)
+
     def _open_state(self) -> None:
         data_dir = Path(self.settings.get("REVIEWCRAWL_DATA_DIR") or "data")
-        self.page_state = SQLiteStore(data_dir / "reviewcrawl.sqlite3")
+        try:
+            self.page_state = SQLiteStore(data_dir / "reviewcrawl.sqlite3")
+        except STORAGE_ERRORS as exc:
+            self._storage_error(exc, "open it (every page is fetched in full)")
         if self.full:
             logger.info("Run %s: full crawl (-a full=1): every page fetched, every review exported", self.run_id)
 
-    def _state_of(self, url: str) -> PageState | None:
-        return self.page_state.page_state(url) if self.page_state is not None else None
+    def state_of(self, url: str) -> PageState | None:
+        """What the last recorded run left for this URL (None: fetch it as new)."""
+        if self.page_state is None:
+            return None
+        try:
+            return self.page_state.page_state(url)
+        except STORAGE_ERRORS as exc:
+            self._storage_error(exc, f"read the state of {url}")
+            return None
 
     def _remember(self, response: Response, outputs: list[Any]) -> None:
         """Keep what the next run needs to skip this page: its validators and where it led."""
@@ -112,7 +129,10 @@ class ReviewsSpider(SitemapSpider):
 
     def _flush_pages(self) -> None:
         if self.page_state is not None and self._pages:
-            self.page_state.save_pages(self._pages)
+            try:
+                self.page_state.save_pages(self._pages)
+            except STORAGE_ERRORS as exc:
+                self._storage_error(exc, f"record {len(self._pages)} pages")
             self._pages.clear()
 
     def closed(self, reason: str) -> None:
@@ -148,11 +168,16 @@ class ReviewsSpider(SitemapSpider):
         yield from done
 
     def _fetched_since(self, url: str, changed: str | None) -> bool:
-        """Skip a review page whose sitemap or feed date is not newer than its last download."""
+        """Skip a review page whose sitemap or feed date is not newer than its last download.
+        Other pages (listings, which change when a review is added) are always asked for."""
         if self.full or changed is None:
             return True
-        state = self._state_of(url)
+        state = self.state_of(url)
         if state is None or is_newer(changed, state.fetched_at):
+            return True
+        profile = self._profile(url)
+        verdict = profile.is_review_url(url) if profile is not None else None
+        if not (verdict or (verdict is None and state.review)):
             return True
         self.crawler.stats.inc_value("reviewcrawl/incremental/skipped_by_date")
         return False
