@@ -52,6 +52,7 @@ logger = logging.getLogger(__name__)
 
 #: Request.meta key: the PageState the last recorded run left for this URL (set by the middleware)
 STATE_META = "reviewcrawl_page_state"
+STATE_URL_META = "reviewcrawl_page_state_url"
 
 
 def parse_http_date(value: str | None) -> dt.datetime | None:
@@ -101,8 +102,15 @@ class ConditionalRequestMiddleware:
             return None  # robots.txt for RobotsTxtMiddleware: it needs the body every run
         spider = self.crawler.spider
         state_of = getattr(spider, "state_of", None)
-        if not callable(state_of) or getattr(spider, "full", False) or STATE_META in request.meta:
+        if not callable(state_of) or getattr(spider, "full", False):
             return None
+        if STATE_META in request.meta:
+            if request.meta.get(STATE_URL_META) == request.url:
+                return None  # a retry: already conditional
+            # a redirect copies the request's meta and headers: the state was another URL's
+            del request.meta[STATE_META]
+            for header in (b"If-None-Match", b"If-Modified-Since"):
+                request.headers.pop(header, None)
         state = state_of(request.url)
         if state is None or not (state.etag or state.last_modified):
             return None
@@ -111,6 +119,7 @@ class ConditionalRequestMiddleware:
         if state.last_modified:
             request.headers.setdefault(b"If-Modified-Since", state.last_modified)
         request.meta[STATE_META] = state
+        request.meta[STATE_URL_META] = request.url
         allowed = list(request.meta.get("handle_httpstatus_list", []))
         request.meta["handle_httpstatus_list"] = [*allowed, 304]
         return None

@@ -215,3 +215,21 @@ def test_feed_entries_not_newer_than_the_last_download_are_skipped(
     url = "http://" + feed.replace("index.xml", "")
     response = XmlResponse(url, body=(SITES / feed).read_bytes())
     assert sorted(r.url for r in spider.parse_feed(response)) == sorted(expected)
+
+
+def test_conditional_headers_follow_the_url_not_the_redirect(spider: ReviewsSpider) -> None:
+    """A redirect copies the request's headers and meta: the new URL must not carry the old
+    one's validators (its 304 would replay another page's links)."""
+    from scrapy import Request
+
+    from reviewcrawl.incremental import ConditionalRequestMiddleware
+
+    spider.page_state.save_pages([{"url": SINNERS, "etag": '"abc"', "fetched_at": "2025-05-01T00:00:00+00:00",  # type: ignore[union-attr]
+                                   "run_id": "r0", "links": []}])  # fmt: skip
+    mw = ConditionalRequestMiddleware.from_crawler(spider.crawler)
+    request = Request(SINNERS, callback=spider.parse_page)
+    mw.process_request(request)
+    assert (request.headers.get("If-None-Match"), request.meta["handle_httpstatus_list"]) == (b'"abc"', [304])
+    redirected = request.replace(url=MICKEY)
+    mw.process_request(redirected)
+    assert (redirected.headers.get("If-None-Match"), redirected.meta.get("reviewcrawl_page_state")) == (None, None)
