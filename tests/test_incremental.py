@@ -13,11 +13,13 @@ import shutil
 import sqlite3
 import subprocess
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 import pytest
 
+from reviewcrawl.items import Review
+from reviewcrawl.pipelines import DatabasePipeline
 from reviewcrawl.spiders.reviews import ReviewsSpider
 from reviewcrawl.storage import SQLiteStore
 
@@ -233,3 +235,74 @@ def test_conditional_headers_follow_the_url_not_the_redirect(spider: ReviewsSpid
     redirected = request.replace(url=MICKEY)
     mw.process_request(redirected)
     assert (redirected.headers.get("If-None-Match"), redirected.meta.get("reviewcrawl_page_state")) == (None, None)
+
+
+# -- what counts as changed: the DatabasePipeline against the stored record ---------------------
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[tuple[DatabasePipeline, SQLiteStore]]:
+    """A DatabasePipeline over a state database holding one review, exported by run r0."""
+    from scrapy.utils.test import get_crawler
+
+    crawler = get_crawler(settings_dict={"REVIEWCRAWL_DATA_DIR": str(tmp_path)})
+    crawler.stats.open_spider()
+    store = SQLiteStore(tmp_path / "reviewcrawl.sqlite3")
+    store.upsert([asdict(stored_review())])
+    store.add_run({"run_id": "r0", "started_at": "2026-11-21T03:00:00+00:00", "status": "ok", "exit_code": 0})
+    pipeline = DatabasePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    yield pipeline, store
+    pipeline.close_spider()
+    store.close()
+
+
+def stored_review(**changes: object) -> Review:
+    review = Review(url="http://x.example/r/", canonical_url="http://x.example/r/", site="x", title="T",
+                    text="The text.", rating={"value": 4.0, "best": 5.0, "worst": 0.0, "normalized": 0.8, "raw": "4/5"},
+                    fetched_at="2026-11-21T03:00:00+00:00", run_id="r0")  # fmt: skip
+    return replace(review, **changes)  # type: ignore[arg-type]
+
+
+def seen_again(**changes: object) -> Review:
+    return stored_review(fetched_at="2026-11-22T03:00:00+00:00", run_id="r1", **changes)
+
+
+def test_the_same_content_is_not_exported(database: tuple[DatabasePipeline, SQLiteStore]) -> None:
+    from scrapy.exceptions import DropItem
+
+    pipeline, _ = database
+    with pytest.raises(DropItem, match="unchanged"):
+        pipeline.process_item(seen_again())
+    assert pipeline.stats.get_value("reviewcrawl/sites/x/unchanged") == 1
+
+
+@pytest.mark.parametrize(
+    "change",
+    [{"text": "The text, edited."}, {"title": "T2"}, {"author": "someone"},
+     {"rating": {"value": 3.0, "best": 5.0, "worst": 0.0, "normalized": 0.6, "raw": "3/5"}}],
+)  # fmt: skip
+def test_a_change_is_exported_with_the_fetch_time_as_date_modified(
+    database: tuple[DatabasePipeline, SQLiteStore], change: dict
+) -> None:
+    pipeline, _ = database
+    out = pipeline.process_item(seen_again(**change))
+    assert (out.canonical_url, out.date_modified) == ("http://x.example/r/", "2026-11-22T03:00:00+00:00")
+
+
+def test_a_change_keeps_the_pages_own_date_modified(database: tuple[DatabasePipeline, SQLiteStore]) -> None:
+    pipeline, _ = database
+    out = pipeline.process_item(seen_again(text="Edited.", date_modified="2026-11-21"))
+    assert out.date_modified == "2026-11-21"
+
+
+def test_a_new_review_gets_no_invented_date_modified(database: tuple[DatabasePipeline, SQLiteStore]) -> None:
+    pipeline, _ = database
+    out = pipeline.process_item(seen_again(canonical_url="http://x.example/new/", url="http://x.example/new/"))
+    assert out.date_modified is None
+
+
+def test_a_review_stored_by_an_unrecorded_run_is_exported(database: tuple[DatabasePipeline, SQLiteStore]) -> None:
+    pipeline, store = database
+    store.conn.execute("DELETE FROM runs")
+    assert pipeline.process_item(seen_again()).canonical_url == "http://x.example/r/"
