@@ -102,11 +102,31 @@ def test_a_text_copied_more_often_than_a_bucket_holds_is_still_found(storage: st
         assert NearDuplicateIndex(storage).add("later", SEEDS["001"]).key == "001"  # type: ignore[union-attr]
 
 
+def test_a_review_syndicated_more_often_than_a_bucket_holds_links_every_copy(storage: str | None) -> None:
+    index = seeded(storage)
+    for i in range(130):  # each with its own site's boilerplate: more copies than MAX_BUCKET
+        copy = f"Syndicated by partner site number {i} today\n{SEEDS['001']}\nShare this on network {i}"
+        match = index.add(f"partner-{i}", copy)
+        assert match is not None and match.key == "001", i
+
+
+def test_a_copy_of_a_copy_is_measured_against_the_original(storage: str | None) -> None:
+    index = seeded(storage)
+    edited = edit_words(SEEDS["002"], 0.10)
+    assert index.add("copy", edited) is not None
+    again = index.add("copy-of-copy", edited)  # the same words as "copy", not as "002"
+    assert again is not None and again.key == "002" and not again.exact and again.similarity < 0.9
+    assert index.add("copy-of-copy", edited) == again
+
+
 def test_short_texts_need_to_be_nearly_identical(storage: str | None) -> None:
     index = NearDuplicateIndex(storage)
     assert index.add("a", "Great movie, loved it. The action was great and the acting was great too.") is None
     assert index.add("b", "Great movie, hated it. The action was dull and the acting was great too.") is None
     assert index.add("c", "Great movie, loved it.") is None  # an excerpt too short to tell
+    assert index.add("c2", "great movie, LOVED it!") is None  # two people can write the same four words
+    assert index.add("title-only", "Ballerina (2025)\n") is None
+    assert index.add("title-only-elsewhere", "Ballerina (2025)\n") is None
     copy = index.add("d", "GREAT movie, loved it. The action was great and the acting was great too!")
     assert copy is not None and copy.key == "a" and copy.exact
 
@@ -139,10 +159,21 @@ def test_the_index_outlives_the_process(lasting_storage: str) -> None:
 def test_every_storage_decides_alike(tmp_path: Path, redis_url: str) -> None:
     texts = [(f"{seed}-{kind}", COPIES[kind](SEEDS[seed])) for kind in sorted(COPIES) for seed in sorted(SEEDS)]
     texts += [(f"para-{i}", p) for i, p in enumerate(p for s in SEEDS.values() for p in paragraphs(s))]
+    texts += [(f"mirror-{i}", texts[4][1]) for i in range(110)]  # exact copies of a near-copy
+    later = [(f"later-{kind}", COPIES[kind](texts[4][1])) for kind in sorted(COPIES)]
     answers = []
-    for storage in (None, f"sqlite:///{tmp_path / 'state.sqlite3'}", redis_url):
+    sqlite = f"sqlite:///{tmp_path / 'state.sqlite3'}"
+    for storage in (None, sqlite, redis_url):
         with NearDuplicateIndex(storage) as index:
             answers.append([index.add(key, text) for key, text in texts])
+            if storage is None:
+                answers[-1] += [index.add(key, text) for key, text in later]
+        if storage == sqlite:  # reopened: filed as it was when added
+            with NearDuplicateIndex(storage) as index:
+                answers[-1] += [index.add(key, text) for key, text in later]
+        elif storage is not None:
+            with NearDuplicateIndex(storage) as index:
+                answers[-1] += [index.add(key, text) for key, text in later]
     assert answers[0] == answers[1] == answers[2]
 
 

@@ -4,8 +4,10 @@ Candidates come from LSH banding of the signature (64 bands of 2 bins: a pair at
 0.3 shares a band with probability 0.998, a pair at 0.05 with 0.15), then every candidate is
 verified with :func:`judge` on the full signatures. Exact copies (same words) are found by hash
 first. Every text is filed, copies too, under its first-seen original (``root``): a copy of a
-copy links to the original. An exact copy is filed under its key only (its original's bands
-answer for it), so a text copied a thousand times does not fill the band buckets. Storage: memory, a SQLite file (the state database: an index that
+copy links to the original. Only originals are filed under their bands: a near-copy is filed
+under its key and its words' hash, an exact copy under its key alone, so a review syndicated a
+thousand times does not fill its original's band buckets. Texts too short to tell (fewer than
+``min_link`` shingles: a title alone, "Loved it.") are filed but never linked. Storage: memory, a SQLite file (the state database: an index that
 outlives the run) or Redis (shared by workers; see :mod:`reviewcrawl.dedup.redis`).
 """
 
@@ -53,6 +55,7 @@ class Thresholds:
     min_excerpt: int = 40  # ... and has at least this many shingles
     short: int = 30  # texts with fewer shingles must be nearly identical ...
     short_resemblance: float = 0.85  # ... this much
+    min_link: int = 8  # and texts of fewer shingles (a title alone, "Loved it.") are never linked
 
 
 def judge(agree: int, size_a: int, size_b: int, t: Thresholds) -> tuple[bool, float, float]:
@@ -297,33 +300,36 @@ class _Local:
             for doc in docs[rows["own"] == keys[0]].tolist():  # filed before: the answer it got then
                 if self.keys[doc] == key:
                     return self._again(doc)
-        match: Match | None = None
         root = len(self.keys)
-        if rows is not None and sig.size:
+        if rows is not None and sig.size >= self.t.min_link:
             same = np.flatnonzero(rows["exact"] == sig.exact)
             if same.size:
                 root = int(rows["root"][same[0]])
-                match = self._match(root, 1.0, 1.0, exact=True)
-                keys = keys[:1]  # an exact copy is filed under its key only: its original answers for it
+                keys = keys[:1]  # an exact copy: filed under its key only
             else:
                 ok, j, c = self._judge(sig.values, sig.size, rows)
                 passed = np.flatnonzero(ok)
                 if passed.size:  # the highest resemblance, then containment; the first of equals
                     top = passed[j[passed] == j[passed].max()]
-                    best = int(top[np.argmax(c[top])])
-                    root = int(rows["root"][best])
-                    match = self._match(root, float(j[best]), float(c[best]))
+                    root = int(rows["root"][int(top[np.argmax(c[top])])])
+                    keys = keys[:2]  # a near-copy: filed under its key and words, its original's bands answer for it
         self._file(key, sig, keys, root)
-        return match
+        return self._against_root(sig.values, sig.size, sig.exact, root) if root != len(self.keys) - 1 else None
+
+    def _against_root(self, values: np.ndarray, size: int, exact: int, root: int) -> Match:
+        """The Match naming the original, measured against the original itself."""
+        original = self._rows(np.array([root]))
+        if int(original["exact"][0]) == exact:
+            return self._match(root, 1.0, 1.0, exact=True)
+        _, j, c = self._judge(values, size, original)
+        return self._match(root, float(j[0]), float(c[0]))
 
     def _again(self, doc: int) -> Match | None:
         row = self._rows(np.array([doc]))
         root = int(row["root"][0])
         if root == doc:
             return None
-        original = self._rows(np.array([root]))
-        _, j, c = self._judge(row["sig"][0], int(row["size"][0]), original)
-        return self._match(root, float(j[0]), float(c[0]), exact=bool(row["exact"][0] == original["exact"][0]))
+        return self._against_root(row["sig"][0], int(row["size"][0]), int(row["exact"][0]), root)
 
     def _file(self, key: str, sig: Signature, keys: np.ndarray, root: int) -> None:
         doc = len(self.keys)
@@ -338,12 +344,17 @@ class _Local:
         own = _fold_all(key_hashes, BANDS)
         self.table.extend({**rows, "own": own})
         docs = np.arange(n, dtype=np.uint32)
-        # texts with words, exact copies aside (filed under their key only, as add() does)
-        real = (rows["size"] > 0) & ~((rows["root"] != docs) & (rows["exact"] == rows["exact"][rows["root"]]))
-        exact = _fold_all(rows["exact"][real], BANDS + 1)
+        # as add() files them: an original under its key, words and bands; a near-copy under its
+        # key and words; an exact copy (its words seen before) under its key only
+        linked = rows["size"] >= self.t.min_link
+        _, first = np.unique(rows["exact"], return_index=True)
+        seen_before = np.ones(n, dtype=bool)
+        seen_before[first] = False
+        words = (rows["size"] > 0) & ~(linked & seen_before & (rows["root"] != docs))
+        bands = (rows["size"] > 0) & (rows["root"] == docs)
         self.postings.add_many(
-            np.concatenate([own, exact, band_keys(rows["sig"][real]).ravel()]),
-            np.concatenate([docs, docs[real], np.repeat(docs[real], BANDS)]),
+            np.concatenate([own, _fold_all(rows["exact"][words], BANDS + 1), band_keys(rows["sig"][bands]).ravel()]),
+            np.concatenate([docs, docs[words], np.repeat(docs[bands], BANDS)]),
         )
 
     def flush(self) -> None:

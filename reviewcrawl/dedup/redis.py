@@ -22,13 +22,14 @@ from reviewcrawl.dedup.minhash import BINS, Signature
 __all__ = ["RedisBackend"]
 
 # ARGV: prefix, key, packed text (size u32, exact i64, signature), postings keys (u32 each),
-# resemblance, containment, excerpt_share, min_excerpt, short, short_resemblance, max_bucket, bins.
-# Returns {} for an original, or {root key, agree, size, root size, exact (0/1)} for a copy.
+# resemblance, containment, excerpt_share, min_excerpt, short, short_resemblance, max_bucket, bins,
+# min_link. Returns {} for an original, or {original's key, agreeing bins (-1: the same words),
+# size, the original's size} for a copy.
 _SCRIPT = """
 local p, key, me, pk = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
 local t_res, t_con, t_share = tonumber(ARGV[5]), tonumber(ARGV[6]), tonumber(ARGV[7])
 local t_min, t_short, t_sres = tonumber(ARGV[8]), tonumber(ARGV[9]), tonumber(ARGV[10])
-local max_bucket, bins = tonumber(ARGV[11]), tonumber(ARGV[12])
+local max_bucket, bins, t_link = tonumber(ARGV[11]), tonumber(ARGV[12]), tonumber(ARGV[13])
 local chance = 2^-16
 local size = struct.unpack('<I4', me, 1)
 local exact = me:sub(5, 12)
@@ -75,9 +76,16 @@ local rows = {}
 if #cands > 0 then rows = redis.call('HMGET', p .. ':docs', unpack(cands)) end
 
 local function root_of(row) return struct.unpack('<I4', row, 5) end
-local function answer(root, n, other_size, is_exact)
+-- the answer names the original and is measured against it: {key, agreeing bins or -1 when
+-- the words are the same, size, the original's size}
+local function against(root, values_row_sig, my_size, my_exact)
   local r = redis.call('HGET', p .. ':docs', root)
-  return {r:sub(17 + 2 * bins), n, other_size, struct.unpack('<I4', r, 1), is_exact}
+  if r:sub(9, 16) == my_exact then return {r:sub(17 + 2 * bins), -1, my_size, (struct.unpack('<I4', r, 1))} end
+  local keep = sig
+  if values_row_sig then sig = {values_row_sig:byte(17, 16 + 2 * bins)} end
+  local n = agree(r)
+  sig = keep
+  return {r:sub(17 + 2 * bins), n, my_size, (struct.unpack('<I4', r, 1))}
 end
 
 for i, d in ipairs(cands) do  -- filed before: the answer it got then
@@ -85,24 +93,16 @@ for i, d in ipairs(cands) do  -- filed before: the answer it got then
   if row:sub(17 + 2 * bins) == key then
     local root = root_of(row)
     if root == d then return {} end
-    local r = redis.call('HGET', p .. ':docs', root)
-    local keep = sig
-    sig = {row:byte(17, 16 + 2 * bins)}
-    local n = agree(r)
-    sig = keep
-    return {r:sub(17 + 2 * bins), n, struct.unpack('<I4', row, 1), struct.unpack('<I4', r, 1),
-            (row:sub(9, 16) == r:sub(9, 16)) and 1 or 0}
+    return against(root, row, struct.unpack('<I4', row, 1), row:sub(9, 16))
   end
 end
 
-local root, result = nil, {}
-if size > 0 then
+local root, filed = nil, #fields
+if size >= t_link then
   for i, d in ipairs(cands) do
     local row = rows[i]
     if row:sub(9, 16) == exact then
-      root = root_of(row)
-      local r = redis.call('HGET', p .. ':docs', root)
-      result = {r:sub(17 + 2 * bins), -1, size, struct.unpack('<I4', r, 1), 1}
+      root, filed = root_of(row), 1  -- an exact copy: filed under its key only
       break
     end
   end
@@ -116,29 +116,27 @@ if size > 0 then
       end
     end
     if best_i then
-      local row = rows[best_i]
-      root = root_of(row)
-      local r = redis.call('HGET', p .. ':docs', root)
-      result = {r:sub(17 + 2 * bins), agree(row), size, struct.unpack('<I4', row, 1), 0}
-      -- the Match names the root, but is measured against the candidate that matched
+      root, filed = root_of(rows[best_i]), 2  -- a near-copy: filed under its key and words
     end
   end
 end
 
+local result = {}
+if root ~= nil then result = against(root, nil, size, exact) end
 local doc = redis.call('INCR', p .. ':n') - 1
 if root == nil then root = doc end
 redis.call('HSET', p .. ':docs', doc, struct.pack('<I4I4', size, root) .. exact .. me:sub(13, 12 + 2 * bins) .. key)
 local updated = {}
 local tail = struct.pack('<I4', doc)
-local filed = #fields
-if result[2] == -1 then filed = 1 end  -- an exact copy is filed under its key only
 for i = 1, filed do
   local f = fields[i]
-  if not updated[f] then updated[f] = (buckets[i] or '') .. tail end  -- once under a key given twice
+  local b = buckets[i] or ''
+  -- once under a key given twice; a bucket already past the cap is skipped by lookups anyway
+  if not updated[f] and #b / 4 <= max_bucket then updated[f] = b .. tail end
 end
 local flat = {}
 for f, v in pairs(updated) do flat[#flat + 1] = f; flat[#flat + 1] = v end
-redis.call('HSET', p .. ':p', unpack(flat))
+if #flat > 0 then redis.call('HSET', p .. ':p', unpack(flat)) end
 return result
 """
 
@@ -176,15 +174,15 @@ class RedisBackend:
         t = self.t
         reply = self.script(
             args=[self.prefix, key, packed, keys, repr(t.resemblance), repr(t.containment), repr(t.excerpt_share),
-                  t.min_excerpt, t.short, repr(t.short_resemblance), self.max_bucket, BINS],
+                  t.min_excerpt, t.short, repr(t.short_resemblance), self.max_bucket, BINS, t.min_link],
         )  # fmt: skip
         if not reply:
             return None
-        root_key, agree, size, other, exact = reply
+        root_key, agree, size, other = reply
         if int(agree) < 0:
             return Match(root_key.decode("utf-8"), 1.0, 1.0, exact=True)
         _, j, c = judge(int(agree), int(size), int(other), t)
-        return Match(root_key.decode("utf-8"), round(j, 4), round(c, 4), exact=bool(exact))
+        return Match(root_key.decode("utf-8"), round(j, 4), round(c, 4))
 
     def clear(self) -> None:
         """Forget every text under this prefix (tests, a fresh start)."""
