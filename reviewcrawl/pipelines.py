@@ -161,11 +161,11 @@ class NearDuplicatePipeline(_Pipeline):
             self.stats.inc_value("reviewcrawl/errors/near_copy_index")
             logger.error("Near-copy index failed on %s, exported without a near-copy check: %s", key, exc)
             return item
-        if match is None or self._original(match.key) == key:
+        original = self._original(key if match is None else match.key)
+        if original == key:
             self.facts[key] = (item.site, item.date_published)
             return item
-        original = self._original(match.key)
-        if self._outranks(item, original):
+        if match is not None and self._outranks(item, original):
             self._link(original, key, match, dropped=False, item=item)
             self.displaced[original] = key
             self.facts[key] = (item.site, item.date_published)
@@ -173,11 +173,13 @@ class NearDuplicatePipeline(_Pipeline):
             logger.info("Near-copy: %s is the original of %s, found before it (preferred site or earlier date)",
                         key, original)  # fmt: skip
             return item
+        # a copy: found now, or an original that another review displaced in an earlier run
         item.duplicate_of = original
         self.stats.inc_value("reviewcrawl/near_copies")
-        self._link(key, original, match, dropped=self.mode == "drop", item=item)
-        logger.info("Near-copy: %s of %s (resemblance %.2f, containment %.2f)", key, original,
-                    match.similarity, match.containment)  # fmt: skip
+        if match is not None:
+            self._link(key, original, match, dropped=self.mode == "drop", item=item)
+            logger.info("Near-copy: %s of %s (resemblance %.2f, containment %.2f)", key, original,
+                        match.similarity, match.containment)  # fmt: skip
         if self.mode == "drop":
             if self.store is not None and item.url:  # a page answering 304 next time is this copy, seen
                 self.store.mark_review_pages([(item.url, key)])
@@ -210,7 +212,11 @@ class NearDuplicatePipeline(_Pipeline):
                            "containment": match.containment, "exact": int(match.exact), "dropped": int(dropped),
                            "run_id": item.run_id, "found_at": item.fetched_at or dt.datetime.now(dt.UTC).isoformat()})  # fmt: skip
         if len(self.links) >= 100:
-            self.flush()
+            try:
+                self.flush()
+            except Exception as exc:  # the links wait for the next flush; the review goes on
+                self.stats.inc_value("reviewcrawl/errors/near_copy_index")
+                logger.error("Near-copy links not written yet (%d waiting), will retry: %s", len(self.links), exc)
 
     def flush(self) -> None:
         if self.store is not None and self.links:
@@ -220,11 +226,14 @@ class NearDuplicatePipeline(_Pipeline):
             self.index.flush()
 
     def close_spider(self) -> None:
+        # runs after DatabasePipeline's (Scrapy closes pipelines in reverse order): the reviews
+        # written in batches are all there for sync_links to correct
         with self.storage_errors():
             self.flush()
             if self.index is not None:
                 self.index.close()
             if self.store is not None:
+                self.stats.set_value("reviewcrawl/near_copy_links_synced", self.store.sync_links())
                 self.store.close()
 
 

@@ -287,3 +287,81 @@ def test_the_redis_index_going_away_costs_no_record(tmp_path: Path) -> None:
     finally:
         proc.kill()
         proc.wait(10)
+
+
+class _Runs:
+    """The near-copy and database pipelines in this process, one run after another, on one data
+    directory: what a crawl does with its reviews, without the crawl."""
+
+    def __init__(self, data_dir: Path, mode: str = "mark") -> None:
+        self.data_dir, self.mode, self.n = data_dir, mode, 0
+
+    def run(self, *reviews: tuple[str, str, str | None]) -> dict[str, str | None]:
+        from scrapy.exceptions import DropItem
+        from scrapy.utils.test import get_crawler
+
+        from reviewcrawl.items import Review
+        from reviewcrawl.pipelines import DatabasePipeline, NearDuplicatePipeline
+
+        self.n += 1
+        crawler = get_crawler(
+            settings_dict={"REVIEWCRAWL_DATA_DIR": str(self.data_dir), "REVIEWCRAWL_DUPLICATES": self.mode}
+        )
+        crawler.stats.open_spider()
+        near, db = NearDuplicatePipeline.from_crawler(crawler), DatabasePipeline.from_crawler(crawler)
+        near.open_spider()
+        db.open_spider()
+        out: dict[str, str | None] = {}
+        for url, text, published in reviews:
+            item = Review(url=url, canonical_url=url, site=url.split("/")[2], title="T", text=text,
+                          date_published=published, run_id=f"r{self.n}", fetched_at="2026-11-22T12:00:00+00:00")  # fmt: skip
+            try:
+                out[url] = db.process_item(near.process_item(item)).duplicate_of
+            except DropItem as exc:
+                out[url] = "dropped" if "near-copy" in str(exc) else "unchanged"
+        db.close_spider()  # Scrapy closes pipelines in reverse order
+        near.close_spider()
+        with sqlite3.connect(self.data_dir / "reviewcrawl.sqlite3") as conn:  # what a finished run records
+            conn.execute("INSERT INTO runs (run_id, started_at, status, exit_code, summary) VALUES (?, 'x', 'ok', 0, '{}')",
+                         (f"r{self.n}",))  # fmt: skip
+        return out
+
+    def table(self, sql: str) -> dict[str, str | None]:
+        with sqlite3.connect(self.data_dir / "reviewcrawl.sqlite3") as conn:
+            return dict(conn.execute(sql))
+
+
+SEED_TEXT = (Path(__file__).resolve().parent.parent / "reviewcrawl/demo/content/seed-001-ballerina-seo.txt").read_text()
+
+
+def test_a_copy_that_turns_out_earlier_becomes_the_original_and_no_copy_of_itself(tmp_path: Path) -> None:
+    runs = _Runs(tmp_path)
+    assert runs.run(("http://a.example/O", SEED_TEXT, "2024-05-10"), ("http://b.example/X", "Header\n" + SEED_TEXT, None)) == {
+        "http://a.example/O": None, "http://b.example/X": "http://a.example/O"}  # fmt: skip
+    runs.run(("http://b.example/X", "Header\n" + SEED_TEXT, "2024-05-01"))  # X's page now shows an earlier date
+    assert runs.table("SELECT copy_url, original_url FROM duplicates") == {"http://a.example/O": "http://b.example/X"}
+    assert runs.table("SELECT canonical_url, duplicate_of FROM reviews") == {
+        "http://a.example/O": "http://b.example/X", "http://b.example/X": None}  # fmt: skip
+
+
+def test_links_found_while_reviews_wait_in_the_database_batch_reach_the_database(tmp_path: Path) -> None:
+    runs = _Runs(tmp_path)
+    # then 100 more copies, so that the links are written while O and C still wait in the batch
+    filler = [(f"http://{site}.example/{i}", " ".join(f"word{i}x{j}" for j in range(80)), None)
+              for i in range(100) for site in ("f", "g")]  # fmt: skip
+    runs.run(("http://a.example/O", SEED_TEXT, "2024-05-10"), ("http://c.example/C", "Ad\n" + SEED_TEXT, None),
+             ("http://b.example/X", "Header\n" + SEED_TEXT, "2024-05-01"), *filler)  # fmt: skip
+    want = {"http://a.example/O": "http://b.example/X", "http://c.example/C": "http://b.example/X"}
+    assert {
+        k: v for k, v in runs.table("SELECT copy_url, original_url FROM duplicates").items() if "/a." in k or "/c." in k
+    } == want
+    want |= {f"http://g.example/{i}": f"http://f.example/{i}" for i in range(100)}
+    assert {k: v for k, v in runs.table("SELECT canonical_url, duplicate_of FROM reviews").items() if v} == want
+
+
+def test_drop_mode_drops_an_original_displaced_in_an_earlier_run(tmp_path: Path) -> None:
+    runs = _Runs(tmp_path, mode="drop")
+    runs.run(("http://a.example/O", SEED_TEXT, "2024-05-10"))
+    assert runs.run(("http://b.example/X", "Header\n" + SEED_TEXT, "2024-05-01")) == {"http://b.example/X": None}
+    changed = SEED_TEXT.replace("Ballerina", "Ballerina (2025)", 1)  # O's page changed: exported again?
+    assert runs.run(("http://a.example/O", changed, "2024-05-10")) == {"http://a.example/O": "dropped"}

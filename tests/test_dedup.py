@@ -131,6 +131,24 @@ def test_short_texts_need_to_be_nearly_identical(storage: str | None) -> None:
     assert copy is not None and copy.key == "a" and copy.exact
 
 
+def test_odd_keys_and_texts(storage: str | None) -> None:
+    index = seeded(storage)
+    assert index.add("http://x.example/\udcff", SEEDS["000"]).key == "000"  # type: ignore[union-attr]
+    assert index.add("http://x.example/\udcff", SEEDS["000"]).key == "000"  # type: ignore[union-attr]
+    hyphenated = SEEDS["002"].replace("performance", "perfor\u00admance")
+    assert index.add("soft-hyphens", hyphenated).exact  # type: ignore[union-attr]
+
+
+def test_two_writers_of_one_sqlite_index_get_a_clear_error(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'state.sqlite3'}"
+    first, second = NearDuplicateIndex(url), NearDuplicateIndex(url)
+    first.add("a", SEEDS["000"])
+    first.flush()
+    second.add("b", SEEDS["001"])
+    with pytest.raises(RuntimeError, match="another process added to the near-copy index"):
+        second.flush()
+
+
 def test_empty_text_is_filed_but_never_linked(storage: str | None) -> None:
     index = NearDuplicateIndex(storage)
     assert index.add("a", "") is None

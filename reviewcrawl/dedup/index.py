@@ -107,7 +107,8 @@ def band_keys(values: np.ndarray) -> np.ndarray:
 
 
 def key_hash(key: str) -> int:
-    return int.from_bytes(hashlib.blake2b(key.encode("utf-8"), digest_size=8).digest(), "little", signed=True)
+    data = key.encode("utf-8", "surrogatepass")  # a URL with a lone surrogate is still a key
+    return int.from_bytes(hashlib.blake2b(data, digest_size=8).digest(), "little", signed=True)
 
 
 def open_backend(storage: str | None, thresholds: Thresholds) -> _Local:
@@ -255,10 +256,10 @@ class _Keys:
 
     def __getitem__(self, doc: int) -> str:
         start = self._ends[doc - 1] if doc else 0
-        return self._blob[start : self._ends[doc]].decode("utf-8")
+        return self._blob[start : self._ends[doc]].decode("utf-8", "surrogatepass")
 
     def append(self, key: str) -> None:
-        self._blob += key.encode("utf-8")
+        self._blob += key.encode("utf-8", "surrogatepass")
         self._ends.append(len(self._blob))
 
     @property
@@ -387,6 +388,7 @@ class _SQLite(_Local):
 
     def __init__(self, path: Path, thresholds: Thresholds, batch: int = 1000) -> None:
         super().__init__(thresholds)
+        self.path = path
         path.parent.mkdir(parents=True, exist_ok=True)
         self.conn = sqlite3.connect(path, timeout=30, isolation_level=None)
         self.conn.execute("PRAGMA journal_mode=WAL")
@@ -417,9 +419,16 @@ class _SQLite(_Local):
 
     def flush(self) -> None:
         if self._pending:
-            with self.conn:
-                self.conn.execute("BEGIN")
-                self.conn.executemany("INSERT INTO near_copy_index VALUES (?, ?, ?, ?, ?, ?, ?)", self._pending)
+            try:
+                with self.conn:
+                    self.conn.execute("BEGIN")
+                    self.conn.executemany("INSERT INTO near_copy_index VALUES (?, ?, ?, ?, ?, ?, ?)", self._pending)
+            except sqlite3.IntegrityError as exc:
+                raise RuntimeError(
+                    f"{self.path}: another process added to the near-copy index since this one opened it"
+                    " (two crawls sharing a data directory at once): run them one after another, or share"
+                    " the index through Redis (REVIEWCRAWL_DEDUP_STORAGE=redis://...)"
+                ) from exc
             self._pending.clear()
 
     def close(self) -> None:

@@ -28,6 +28,7 @@ __all__ = ["BINS", "SHINGLE", "Signature", "exact_hash", "shingle_hashes", "sign
 
 BINS = 128
 SHINGLE = 3
+MAX_CHARS = 1_000_000  # a review's first million characters are plenty to know it by (and bound the memory)
 _BIN_SHIFT = np.uint64(64 - 7)  # top 7 bits of a shingle hash: its bin (BINS = 2**7)
 _LOW16 = np.uint64(0xFFFF)
 
@@ -70,8 +71,10 @@ def _grow_powers(n: int) -> None:
 
 def word_hashes(text: str) -> np.ndarray:
     """One 64-bit hash per word of the text, in order (see the module's docstring for 'word')."""
+    text = text[:MAX_CHARS]
     ascii = text.isascii()  # NFKC leaves ASCII as it is, and it has no multi-byte punctuation
-    folded = text.lower() if ascii else unicodedata.normalize("NFKC", text).casefold()
+    # a soft hyphen (U+00AD) is where a word may break, not a break: "extra\xadordinary" is one word
+    folded = text.lower() if ascii else unicodedata.normalize("NFKC", text.replace("\xad", "")).casefold()
     data = np.frombuffer(folded.encode("utf-8", "replace"), np.uint8)
     n = data.size
     if n == 0:

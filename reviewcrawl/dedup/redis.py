@@ -173,16 +173,17 @@ class RedisBackend:
         keys = postings_keys(key, sig).astype(">u4").tobytes()
         t = self.t
         reply = self.script(
-            args=[self.prefix, key, packed, keys, repr(t.resemblance), repr(t.containment), repr(t.excerpt_share),
+            args=[self.prefix, key.encode("utf-8", "surrogatepass"), packed, keys, repr(t.resemblance), repr(t.containment), repr(t.excerpt_share),
                   t.min_excerpt, t.short, repr(t.short_resemblance), self.max_bucket, BINS, t.min_link],
         )  # fmt: skip
         if not reply:
             return None
         root_key, agree, size, other = reply
+        original = root_key.decode("utf-8", "surrogatepass")
         if int(agree) < 0:
-            return Match(root_key.decode("utf-8"), 1.0, 1.0, exact=True)
+            return Match(original, 1.0, 1.0, exact=True)
         _, j, c = judge(int(agree), int(size), int(other), t)
-        return Match(root_key.decode("utf-8"), round(j, 4), round(c, 4))
+        return Match(original, round(j, 4), round(c, 4))
 
     def clear(self) -> None:
         """Forget every text under this prefix (tests, a fresh start)."""

@@ -175,26 +175,42 @@ class SQLiteStore:
         return len(rows)
 
     def add_duplicates(self, rows: Iterable[Mapping[str, Any]]) -> int:
-        """Record near-copies (copy_url -> original_url); a copy found again keeps its first link,
-        except where the original was itself displaced: links to it move to the new original."""
+        """Record near-copies (copy_url -> original_url), in the order given. A copy found again
+        keeps its first link; an original that displaced another is no copy itself (its old row
+        goes), and every link to the displaced one moves to it."""
         values = [tuple(r.get(c) for c in DUPLICATE_COLUMNS) for r in rows]
         if not values:
             return 0
         with self.conn:
             self.conn.execute("BEGIN")
-            self.conn.executemany(
-                f"INSERT INTO duplicates ({', '.join(DUPLICATE_COLUMNS)}) VALUES ({', '.join('?' * len(DUPLICATE_COLUMNS))}) "
-                "ON CONFLICT(copy_url) DO NOTHING",
-                values,
-            )
-            for copy, original in {(v[0], v[1]) for v in values}:
-                self.conn.execute("UPDATE duplicates SET original_url = ? WHERE original_url = ?", (original, copy))
-                self.conn.execute("UPDATE reviews SET duplicate_of = ? WHERE duplicate_of = ?", (original, copy))
+            for row in values:
+                copy, original = row[0], row[1]
+                self.conn.execute("DELETE FROM duplicates WHERE copy_url = ?", (original,))
                 self.conn.execute(
-                    "UPDATE reviews SET duplicate_of = ? WHERE canonical_url = ? AND duplicate_of IS NULL",
-                    (original, copy),
+                    f"INSERT INTO duplicates ({', '.join(DUPLICATE_COLUMNS)}) "
+                    f"VALUES ({', '.join('?' * len(DUPLICATE_COLUMNS))}) ON CONFLICT(copy_url) DO NOTHING",
+                    row,
+                )
+                self.conn.execute(
+                    "UPDATE duplicates SET original_url = ? WHERE original_url = ? AND copy_url != ?",
+                    (original, copy, original),
                 )
         return len(values)
+
+    def sync_links(self) -> int:
+        """Make reviews.duplicate_of say what the duplicates table says (rows written before a
+        link was found, or before an original was displaced); returns the rows changed."""
+        with self.conn:
+            self.conn.execute("BEGIN")
+            changed = self.conn.execute(
+                "UPDATE reviews SET duplicate_of = d.original_url FROM duplicates AS d "
+                "WHERE d.copy_url = reviews.canonical_url AND reviews.duplicate_of IS NOT d.original_url"
+            ).rowcount
+            changed += self.conn.execute(
+                "UPDATE reviews SET duplicate_of = NULL WHERE duplicate_of IS NOT NULL "
+                "AND canonical_url NOT IN (SELECT copy_url FROM duplicates)"
+            ).rowcount
+        return changed
 
     def original_of(self, url: str) -> str | None:
         row = self.conn.execute("SELECT original_url FROM duplicates WHERE copy_url = ?", (url,)).fetchone()
