@@ -467,6 +467,11 @@ def test_rating_from_structured_values(value: object, best: object, worst: objec
     assert r is not None and (r.value, r.best, r.worst, r.normalized) == expected
 
 
-@pytest.mark.parametrize(("value", "best"), [("", "5"), ("6", "5"), ("-1", "5"), ("abc", "5"), ("nan", "5")])
-def test_structured_values_out_of_bounds(value: str, best: str) -> None:
-    assert rating_from_values(value, best) is None
+@pytest.mark.parametrize(
+    ("value", "best", "worst"),
+    [("", "5", None), ("6", "5", None), ("-1", "5", None), ("abc", "5", None), ("nan", "5", None),
+     # not finite, or a scale too wide for best - worst: once an OverflowError, or normalized NaN
+     ("-inf", None, "-inf"), ("0", None, "-inf"), ("4", "inf", None), ("1e308", "1e308", "-1e308")],
+)  # fmt: skip
+def test_structured_values_out_of_bounds(value: str, best: str | None, worst: str | None) -> None:
+    assert rating_from_values(value, best, worst) is None

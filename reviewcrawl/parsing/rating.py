@@ -36,6 +36,7 @@ rater before or after it ("IMDb", "on Rotten Tomatoes"), a review count after it
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -356,7 +357,8 @@ def rating_from_values(
         b = 5.0 if v <= 5 else 10.0 if v <= 10 else 100.0 if v <= 100 else None
         if b is None:
             return None
-    if not (b > w and w <= v <= b) or v != v:  # v != v: NaN
+    # NaN, inf, or a scale so wide that best - worst overflows: no rating ("NaN", "-inf", "1e308")
+    if not (math.isfinite(v) and math.isfinite(b - w) and b > w and w <= v <= b):
         return None
     return Rating(v, b, w, raw or f"{_fmt(v)}/{_fmt(b)}")
 
