@@ -73,3 +73,26 @@ SHOWN = [
 def test_search_date_shown(text: str, expected: str | None) -> None:
     d = search_date(text, now=NOW, human=True)
     assert (d.isoformat() if d else None) == expected
+
+
+# (raw, languages, expected): dateparser raises on a language it does not know (once a ValueError
+# out of extract_review for a page with <html lang="xx">); codes are matched case-insensitively,
+# a locale by its language ("de-AT" -> "de"), and unknown ones are left to detection
+LANGUAGES = [
+    ("le 7 juin 2025 à 12h", ("zz",), "2025-06-07"),
+    ("vor 3 Tagen", ("xx", "de"), "2026-11-19"),
+    ("vor 3 Tagen", ("DE-at",), "2026-11-19"),
+    ("vor 3 Tagen", ("de_DE",), "2026-11-19"),
+    ("0000", ("xx",), None),
+]
+
+
+@pytest.mark.parametrize(("raw", "languages", "expected"), LANGUAGES)
+def test_languages(raw: str, languages: tuple[str, ...], expected: str | None) -> None:
+    d = parse_date(raw, languages=languages, now=NOW)
+    assert (d.isoformat() if d else None) == expected
+
+
+def test_rfc822_with_a_huge_day_is_no_date() -> None:
+    """email.utils overflowed (OverflowError) on a day too large for a C long."""
+    assert parse_date("Sat, 9999999999999999999999907 Jun 2025 12:00:00 +0000", now=NOW) is None

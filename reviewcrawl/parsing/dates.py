@@ -188,7 +188,7 @@ def _fast(text: str, date_order: str | None) -> dt.date | dt.datetime | None:
     if "," in text and re.match(r"^\w{3},\s", text):
         try:
             return parsedate_to_datetime(text)
-        except (TypeError, ValueError, IndexError):
+        except (TypeError, ValueError, IndexError, OverflowError):  # "Sat, 99999999999 Jun 2025 ..."
             return None
     return None
 
@@ -208,6 +208,28 @@ def _parser(languages: tuple[str, ...] | None, date_order: str | None, base: dt.
     if base is not None:
         settings["RELATIVE_BASE"] = base.replace(tzinfo=None)
     return DateDataParser(languages=list(languages) if languages else None, settings=settings)
+
+
+@functools.cache
+def _dateparser_languages() -> dict[str, str]:
+    from dateparser.data.languages_info import language_order
+
+    return {code.lower(): code for code in language_order}
+
+
+def _known_languages(languages: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """The languages dateparser knows, by code or by the code's language part ("de-AT" -> "de");
+    None (detect) when it knows none of them: it raises on an unknown one (a page's lang="xx")."""
+    if not languages:
+        return None
+    known = _dateparser_languages()
+    out: list[str] = []
+    for lang in languages:
+        code = str(lang).strip().lower().replace("_", "-")
+        hit = known.get(code) or known.get(code.split("-")[0])
+        if hit and hit not in out:
+            out.append(hit)
+    return tuple(out) or None
 
 
 def _clean(text: str) -> str:
@@ -240,9 +262,7 @@ def parse_date(
     if value is None and not fast_only:
         if not HAS_DIGIT.search(text) and "ago" not in text.lower() and "yesterday" not in text.lower():
             return None
-        if languages is not None and not languages:
-            languages = None
-        data = _parser(tuple(languages) if languages else None, date_order, now).get_date_data(text)
+        data = _parser(_known_languages(languages), date_order, now).get_date_data(text)
         if data and data.date_obj is not None and data.period == "day":
             obj = data.date_obj
             value = obj if (obj.hour or obj.minute) and obj.tzinfo is not None else obj.date()
