@@ -100,3 +100,24 @@ def test_microdata_review() -> None:
         result.author,
         result.sources.get("rating"),
     ) == ((9.0, 10.0, 1.0), "Ana Critic", "microdata")
+
+
+@pytest.mark.parametrize(
+    "href",
+    ["http://[::1", "http://[:::1]/x", "//[::1/x", "https://x.example/" + "a" * 5000],
+    ids=["unclosed-ipv6", "bad-ipv6", "relative-ipv6", "too-long"],
+)
+def test_bad_links_do_not_raise(href: str) -> None:
+    """Links urlsplit rejects (once a ValueError out of extract_review) are no links; a canonical
+    longer than the schema allows (4096) is ignored: the record would be rejected."""
+    page = (
+        f"<html><head><link rel=canonical href='{href}'><meta property=og:url content='{href}'></head><body>"
+        f"<header><h1><a href='{href}'>Site</a></h1></header><article><h1><a href='{href}'>Title</a></h1>"
+        f"<img class=rating src='{href}'><p>Text.</p></article></body></html>"
+    )
+    assert extract_review(page, URL, now=NOW).canonical_url == URL
+
+
+@pytest.mark.parametrize("url", ["http://[:::1]blog.example/2025/06/07/review.html", "http://::1]blog.example/"])
+def test_bad_page_url_does_not_raise(url: str) -> None:
+    assert extract_review("<h1>Title</h1><p>Text.</p>", url, now=NOW).text

@@ -12,7 +12,6 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 from typing import Any
-from urllib.parse import urlsplit
 
 from lxml import etree
 
@@ -25,7 +24,7 @@ from reviewcrawl.extract.byline import (
     person_names,
 )
 from reviewcrawl.extract.content import main_container, rating_in_blocks, text_blocks
-from reviewcrawl.extract.document import absolute_url, parse_html
+from reviewcrawl.extract.document import absolute_url, parse_html, split_url
 from reviewcrawl.extract.headline import choose_title, heading_text, is_site_heading, same_page_key
 from reviewcrawl.extract.jsonld import first_text, jsonld_nodes, types_of
 from reviewcrawl.extract.meta import HeadMeta, microdata_nodes, rdfa_nodes, read_head
@@ -252,7 +251,7 @@ def _site_names(page: _Page, with_host: bool = False) -> set[str]:
             if name:
                 names.add(name.casefold())
     if with_host:
-        for part in (urlsplit(page.url).hostname or "").split("."):
+        for part in (split_url(page.url).hostname or "").split("."):
             if len(part) > 3:
                 names.add(part.casefold())
     return names
@@ -435,7 +434,7 @@ WRITTEN_BY_RE = re.compile(r"^(?:written by|author|by|geschrieben von|verfasst v
 
 
 def _author_link_text(page: _Page, url: str) -> str | None:
-    path = urlsplit(url).path.rstrip("/")
+    path = split_url(url).path.rstrip("/")
     if not path or path.count("/") < 1:
         return None
     for a in page.root.iter("a"):
@@ -786,7 +785,7 @@ def _visible_date(page: _Page, modified: bool) -> tuple[ParsedDate | None, str |
 
 def _url_date(url: str, now: dt.datetime | None = None) -> ParsedDate | None:
     """The day a path spells out: /2025/06/07/, /2025-06-07-slug, /20250607/, /07-06-2025."""
-    path = urlsplit(url).path
+    path = split_url(url).path
     m = URL_DATE_RE.search(path) or URL_COMPACT_DATE_RE.search(path)
     if m:
         y, mo, d = m.group(1), m.group(2), m.group(3)
@@ -1000,7 +999,7 @@ REVIEW_PAGE_RE = re.compile(r"review|rezension|kritik|critique|recensione|rese[Ã
 
 
 def _calls_itself_a_review(page: _Page) -> bool:
-    return bool(REVIEW_PAGE_RE.search(f"{urlsplit(page.url).path} {page.head.title or ''}"))
+    return bool(REVIEW_PAGE_RE.search(f"{split_url(page.url).path} {page.head.title or ''}"))
 
 
 def _bare_score(page: _Page, marked: list[etree._Element], area: etree._Element) -> Rating | None:
@@ -1076,15 +1075,18 @@ def _language(page: _Page) -> tuple[str | None, str | None]:
     return None, None
 
 
+MAX_URL = 4096  # the record schema's maxLength: a longer canonical would get the record rejected
+
+
 def _canonical(page: _Page) -> tuple[str | None, str | None]:
     for href in page.head.links.get("canonical", ()):
         url = absolute_url(page.url, href)
-        if url:
+        if url and len(url) <= MAX_URL:
             return url, "meta"
     og = page.head.get("og:url")
     if og:
         url = absolute_url(page.url, og[1])
-        if url:
+        if url and len(url) <= MAX_URL:
             return url, "meta"
     return page.url, "url"
 

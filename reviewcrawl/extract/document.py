@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-from urllib.parse import urljoin
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from lxml import etree
 from w3lib.encoding import (
@@ -13,7 +13,7 @@ from w3lib.encoding import (
     resolve_encoding,
 )
 
-__all__ = ["absolute_url", "decode_html", "parse_html"]
+__all__ = ["absolute_url", "decode_html", "join_url", "parse_html", "split_url"]
 
 # A plain etree parser, not lxml.html's: lxml.html picks each element's Python class through a
 # Python callback, which costs more than the parse itself once every element is visited.
@@ -85,11 +85,31 @@ def parse_html(body: bytes | str, content_type: str | None = None) -> etree._Ele
     return root
 
 
+_NO_URL = SplitResult("", "", "", "", "")
+
+
+def split_url(url: str) -> SplitResult:
+    """urlsplit, or an empty split for a URL it rejects: a page's href "http://[::1" or
+    "http://[:::1]/" (an unclosed or invalid IPv6 host) raises ValueError there."""
+    try:
+        return urlsplit(url)
+    except ValueError:
+        return _NO_URL
+
+
+def join_url(base: str, href: str) -> str:
+    """urljoin, or "" where it raises (see split_url)."""
+    try:
+        return urljoin(base, href)
+    except ValueError:
+        return ""
+
+
 def absolute_url(base: str, href: str | None) -> str | None:
     if not href:
         return None
     href = href.strip()
     if href.startswith(("javascript:", "mailto:", "#", "data:")):
         return None
-    url = urljoin(base, href)
+    url = join_url(base, href)
     return url if url.startswith(("http://", "https://")) else None

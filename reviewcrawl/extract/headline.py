@@ -14,9 +14,10 @@ import functools
 import html
 import re
 from collections.abc import Iterable
-from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
+
+from reviewcrawl.extract.document import join_url, split_url
 
 __all__ = ["SEPARATORS_RE", "choose_title", "heading_text", "is_site_heading", "same_page_key", "strip_site_name"]
 
@@ -123,9 +124,9 @@ def is_site_heading(h: etree._Element, page_url: str) -> bool:
     links = list(h.iter("a"))
     if len(links) == 1:
         href = (links[0].get("href") or "").strip()
-        path = urlsplit(href).path if href else None
-        host = urlsplit(href).hostname
-        same_site = host is None or host == urlsplit(page_url).hostname
+        path = split_url(href).path if href else None
+        host = split_url(href).hostname
+        same_site = host is None or host == split_url(page_url).hostname
         if path in ("", "/", "/index.html", "/index.php") and same_site:
             return True
     return False
@@ -218,7 +219,7 @@ def same_page_key(url: str | None) -> str | None:
     """A URL without its scheme, fragment and trailing slash: two links to one page match."""
     if not url:
         return None
-    parts = urlsplit(url)
+    parts = split_url(url)
     return f"{parts.netloc.lower()}{parts.path.rstrip('/')}?{parts.query}"
 
 
@@ -232,8 +233,8 @@ def _links_elsewhere(h: etree._Element, page_url: str) -> bool:
     link = (links or wrapping)[0]
     if links and " ".join("".join(link.itertext()).split()) != heading_text(h):
         return False
-    target = urljoin(page_url, (link.get("href") or "").strip())
-    if urlsplit(target).hostname != urlsplit(page_url).hostname:
+    target = join_url(page_url, (link.get("href") or "").strip())
+    if split_url(target).hostname != split_url(page_url).hostname:
         return False
     return same_page_key(target) != same_page_key(page_url)
 

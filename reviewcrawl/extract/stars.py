@@ -42,10 +42,11 @@ from __future__ import annotations
 
 import re
 from typing import TypeAlias
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 from lxml import etree
 
+from reviewcrawl.extract.document import split_url
 from reviewcrawl.parsing.rating import ALLOWED_BEST, Rating, parse_rating, rating_from_values, rating_on_scale
 
 __all__ = ["find_star_ratings", "rating_from_element"]
@@ -305,7 +306,7 @@ def _file_stem(url: str) -> str:
     url = url.strip()
     if url.startswith("data:"):
         return ""
-    parts = urlsplit(url)
+    parts = split_url(url)
     stem = unquote(parts.path or parts.fragment).rsplit("/", 1)[-1].lower()
     return FILE_SIZE_RE.sub("-", IMAGE_EXT_RE.sub("", stem))
 
