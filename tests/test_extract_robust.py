@@ -121,3 +121,10 @@ def test_bad_links_do_not_raise(href: str) -> None:
 @pytest.mark.parametrize("url", ["http://[:::1]blog.example/2025/06/07/review.html", "http://::1]blog.example/"])
 def test_bad_page_url_does_not_raise(url: str) -> None:
     assert extract_review("<h1>Title</h1><p>Text.</p>", url, now=NOW).text
+
+
+def test_title_longer_than_the_schema_allows_is_no_title() -> None:
+    """An unclosed <title> swallows the page: over the schema's 1000 characters the record was rejected."""
+    long = "<html><head><title><link rel=x>" + "a" * 1001 + "</title></head><body><p>Text.</p></body></html>"
+    assert extract_review(long, URL, now=NOW).title is None
+    assert extract_review(long.replace("<body>", "<body><h1>A film review</h1>"), URL, now=NOW).title == "A film review"

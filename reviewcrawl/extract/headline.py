@@ -239,6 +239,9 @@ def _links_elsewhere(h: etree._Element, page_url: str) -> bool:
     return same_page_key(target) != same_page_key(page_url)
 
 
+MAX_TITLE = 1000  # the record schema's maxLength: a longer "title" (an unclosed <title>) is no headline
+
+
 def choose_title(
     headings: list[etree._Element],
     declared: list[tuple[str, str]],
@@ -317,6 +320,6 @@ def choose_title(
             return best, "text"
     for text, signal in declared:
         cleaned = stripped[text] if text in stripped else strip_site_name(text, site_names, texts)
-        if cleaned and len(cleaned) >= 2:
+        if cleaned and 2 <= len(cleaned) <= MAX_TITLE:
             return cleaned, signal
     return None, None
