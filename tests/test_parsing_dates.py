@@ -96,3 +96,10 @@ def test_languages(raw: str, languages: tuple[str, ...], expected: str | None) -
 def test_rfc822_with_a_huge_day_is_no_date() -> None:
     """email.utils overflowed (OverflowError) on a day too large for a C long."""
     assert parse_date("Sat, 9999999999999999999999907 Jun 2025 12:00:00 +0000", now=NOW) is None
+
+
+@pytest.mark.parametrize("offset", ["+24:00", "-2400", "+05:60", "+99:99"])
+def test_impossible_utc_offset_keeps_the_day(offset: str) -> None:
+    """datetime.timezone raised ValueError on an offset of a day or more: now the offset is dropped."""
+    d = parse_date(f"2025-06-07T12:00:00{offset}", now=NOW)
+    assert d is not None and d.isoformat() == "2025-06-07"

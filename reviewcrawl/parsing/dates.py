@@ -131,8 +131,11 @@ def _tz(text: str | None) -> dt.tzinfo | None:
     m = re.fullmatch(r"([+-])(\d{2}):?(\d{2})", t)
     if not m:
         return None
+    hours, minutes = int(m.group(2)), int(m.group(3))
+    if hours >= 24 or minutes >= 60:
+        return None  # "+24:00", "-99:99": no offset (datetime.timezone raises)
     sign = 1 if m.group(1) == "+" else -1
-    return dt.timezone(sign * dt.timedelta(hours=int(m.group(2)), minutes=int(m.group(3))))
+    return dt.timezone(sign * dt.timedelta(hours=hours, minutes=minutes))
 
 
 def _build(
