@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from reviewcrawl.extract import extract_review
@@ -128,3 +130,22 @@ def test_title_longer_than_the_schema_allows_is_no_title() -> None:
     long = "<html><head><title><link rel=x>" + "a" * 1001 + "</title></head><body><p>Text.</p></body></html>"
     assert extract_review(long, URL, now=NOW).title is None
     assert extract_review(long.replace("<body>", "<body><h1>A film review</h1>"), URL, now=NOW).title == "A film review"
+
+
+def _ld_page(node: dict[str, object]) -> str:
+    return f"<html><head><script type='application/ld+json'>{json.dumps(node)}</script></head><body><h1>A film review</h1></body></html>"
+
+
+@pytest.mark.parametrize("count", ["-1", "inf", "1e400", -5])
+def test_aggregate_count_out_of_bounds_is_no_count(count: object) -> None:
+    """A negative count got the record rejected (schema minimum 0); "inf" raised OverflowError."""
+    node = {"@type": "Product", "name": "W", "aggregateRating": {"ratingValue": "4", "ratingCount": count}}
+    aggregate = extract_review(_ld_page(node), URL, now=NOW).aggregate_rating
+    assert aggregate is not None and aggregate["count"] is None
+
+
+def test_zero_year_of_the_reviewed_item_is_no_year() -> None:
+    """ "0000-00-00" (a database's empty date) gave year 0: under the schema's minimum, the record was rejected."""
+    item = {"@type": "Movie", "name": "X", "dateCreated": "0000-00-00", "copyrightYear": "2019"}
+    review = extract_review(_ld_page({"@type": "Review", "name": "R", "itemReviewed": item}), URL, now=NOW)
+    assert review.item_reviewed == {"name": "X", "type": "Movie", "year": 2019}

@@ -1033,7 +1033,9 @@ def _aggregate(nodes: list[tuple[dict[str, Any], dict[str, Any] | None, str | No
                 count = first_text(agg.get("ratingCount")) or first_text(agg.get("reviewCount"))
                 try:
                     n = int(float(str(count).replace(",", ""))) if count else None
-                except ValueError:
+                except (ValueError, OverflowError):  # "abc", "inf"
+                    n = None
+                if n is not None and n < 0:
                     n = None
                 return {"value": r.value, "best": r.best, "worst": r.worst, "count": n, "raw": r.raw}
     return None
@@ -1053,7 +1055,7 @@ def _item_reviewed(review: dict[str, Any] | None) -> dict[str, Any] | None:
     year = None
     for key in ("dateCreated", "datePublished", "releaseDate", "copyrightYear", "startDate"):
         m = re.match(r"\s*(\d{4})", str(first_text(item.get(key)) or ""))
-        if m:
+        if m and int(m.group(1)) >= 1000:  # not "0000-00-00", a database's empty date
             year = int(m.group(1))
             break
     if not name and not types:
