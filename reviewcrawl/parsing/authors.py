@@ -152,9 +152,16 @@ def _clean_one(name: str, declared: bool = False) -> str | None:
     return name
 
 
+# a longer text is no byline (bylines on real pages stay under 300 characters); the patterns
+# below take time quadratic in the length of a long word: 3 s for one of 20,000 characters
+MAX_BYLINE = 1000
+
+
 def split_authors(text: str, declared: bool = False) -> list[str]:
     """Names in one byline: "Anna Müller und Jan Schmidt" -> two names."""
     text = " ".join(text.replace("\xa0", " ").split())
+    if len(text) > MAX_BYLINE:
+        return []
     text = BY_PREFIX_RE.sub("", LEAD_DATETIME_RE.sub("", text.strip()))
     text = LEAD_DATE_RE.sub("", TAIL_RE.sub("", text))
     if INSTITUTION_RE.search(text):  # "Bundesministerium für Wirtschaft und Klimaschutz" is no two people
