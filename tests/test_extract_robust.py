@@ -149,3 +149,19 @@ def test_zero_year_of_the_reviewed_item_is_no_year() -> None:
     item = {"@type": "Movie", "name": "X", "dateCreated": "0000-00-00", "copyrightYear": "2019"}
     review = extract_review(_ld_page({"@type": "Review", "name": "R", "itemReviewed": item}), URL, now=NOW)
     assert review.item_reviewed == {"name": "X", "type": "Movie", "year": 2019}
+
+
+@pytest.mark.parametrize(
+    ("body", "content_type"),
+    [
+        (b"<h1>Caf\xc3\xa9 review</h1>", "text/html; charset=undefined"),
+        (b"<meta charset=undefined><h1>Caf\xc3\xa9 review</h1>", None),
+        (b"<meta charset='base64'><h1>Caf\xc3\xa9 review</h1>", None),
+        (b"<h1>Caf\xc3\xa9 review</h1>\x00", "text/html; charset=hex"),
+    ],
+    ids=["undefined-header", "undefined-meta", "base64-meta", "hex-header"],
+)
+def test_charset_python_cannot_decode_with(body: bytes, content_type: str | None) -> None:
+    """Python's "undefined" codec raises on every byte (UnicodeError), "base64" and "hex" are no
+    text encodings (LookupError): the page is read as if it declared nothing."""
+    assert "Café review" in (extract_review(body, URL, content_type=content_type, now=NOW).text or "")

@@ -162,7 +162,9 @@ URL_SEEDS = [
 ENCODINGS = ["utf-8", "utf-16", "utf-16-le", "utf-32", "cp1252", "latin-1", "shift_jis", "euc-kr", "koi8-r", "gb18030",
              "iso-8859-7", "utf-7", "ascii", "cp437"]  # fmt: skip
 CHARSETS = [*ENCODINGS, "", "bogus", "x-user-defined", "utf8", "UTF-8", '"utf-8"', "'latin1'", "unicode-1-1-utf-7",
-            "utf-8; charset=latin1", "iso-2022-jp", "hz-gb-2312", "x-mac-roman", "\xe9", "utf-8\x00"]  # fmt: skip
+            "utf-8; charset=latin1", "iso-2022-jp", "hz-gb-2312", "x-mac-roman", "\xe9", "utf-8\x00",
+            # Python codecs that are no web charset: one raises on every byte, others turn bytes into bytes
+            "undefined", "base64", "hex", "zlib", "rot13", "unicode_escape", "punycode", "idna"]  # fmt: skip
 
 # ---------------------------------------------------------------------------------------------
 # strategies
@@ -520,6 +522,7 @@ fetch_times = st.one_of(
 @page_example(b"<meta property='article:published_time' content='0000-0-0T0:00:00-2400'>")  # timezone raised
 # a page whose lang dateparser does not know: ValueError out of extract_review
 @page_example(b"<html lang='xx'><head><meta property='article:published_time' content='7 Juni 2025 12h'>")
+@page_example(b"<meta charset=undefined><h1>Caf\xe9 review</h1>")  # UnicodeError, as charset=undefined in the header
 def test_extract_review(
     page: tuple[bytes | str, str | None], url: str, hints: dict[str, Any] | None, now: dt.datetime
 ) -> None:
@@ -529,5 +532,7 @@ def test_extract_review(
 
 @settings(max_examples=200 * SCALE, deadline=None)
 @given(body=st.binary(max_size=2000), charset=st.one_of(st.sampled_from(CHARSETS), text_any))
+@example(body=b"\x00", charset="UNDEFINED")  # UnicodeError out of extract_review
+@example(body=b"<h1>Caf\xc3\xa9</h1>", charset="base64")  # LookupError: not a text encoding
 def test_extract_review_random_bytes(body: bytes, charset: str) -> None:
     _record(body, URL_SEEDS[0], f"text/html; charset={charset}", NOW)

@@ -36,7 +36,10 @@ def decode_html(body: bytes | str, content_type: str | None = None) -> str:
     """BOM, then the HTTP header, then <meta charset>, then detection (w3lib's order)."""
     if isinstance(body, str):
         return body
-    _, text = html_to_unicode(content_type, body, auto_detect_fun=_sniff)
+    try:
+        _, text = html_to_unicode(content_type, body, auto_detect_fun=_sniff)
+    except (UnicodeError, LookupError):  # charset=undefined (a codec that always raises), charset=base64
+        text = body.decode(_sniff(body), errors="replace")
     return text
 
 
