@@ -365,3 +365,13 @@ def test_drop_mode_drops_an_original_displaced_in_an_earlier_run(tmp_path: Path)
     assert runs.run(("http://b.example/X", "Header\n" + SEED_TEXT, "2024-05-01")) == {"http://b.example/X": None}
     changed = SEED_TEXT.replace("Ballerina", "Ballerina (2025)", 1)  # O's page changed: exported again?
     assert runs.run(("http://a.example/O", changed, "2024-05-10")) == {"http://a.example/O": "dropped"}
+
+
+def test_a_malformed_link_in_a_feed_costs_no_other_link() -> None:
+    from scrapy.http import XmlResponse
+
+    from reviewcrawl.spiders.reviews import _join
+
+    feed = XmlResponse("http://reelverdict.example/feed/", body=b"<rss/>")
+    assert _join(feed, "http://[::1") is None
+    assert _join(feed, "/nobody-2021-review/") == "http://reelverdict.example/nobody-2021-review/"

@@ -55,6 +55,16 @@ def new_run_id(now: dt.datetime) -> str:
     return now.strftime("%Y%m%dT%H%M%SZ") + "-" + secrets.token_hex(2)
 
 
+def _join(response: Response, href: str) -> str | None:
+    """The absolute URL of a link, or None for one that is no URL ('http://[::1', a bad port):
+    one broken link must not cost the page's other links."""
+    try:
+        return response.urljoin(href)
+    except ValueError:
+        logger.debug("Ignoring a malformed link on %s: %r", response.url, href)
+        return None
+
+
 class ReviewsSpider(SitemapSpider):
     name = "reviews"
     sitemap_rules: ClassVar[list[tuple[str, str]]] = [("", "parse_page")]  # type: ignore[misc]
@@ -272,8 +282,8 @@ class ReviewsSpider(SitemapSpider):
                 yield Request(link.url, callback=self.parse_page)
         if not profile.feeds:
             for href in response.xpath(FEED_LINK_XPATH).getall():
-                url = response.urljoin(href)
-                if profile.owns(url) and "comments" not in url:
+                url = _join(response, href)
+                if url and profile.owns(url) and "comments" not in url:
                     yield Request(url, callback=self.parse_feed)
 
     def parse_feed(self, response: Response) -> Iterator[Request]:
@@ -293,7 +303,7 @@ class ReviewsSpider(SitemapSpider):
             for href in hrefs:
                 dates.setdefault(href.strip(), latest)
         for href in links:
-            url = response.urljoin(href.strip())
-            if profile is not None and profile.owns(url) and not profile.denies(url):
+            url = _join(response, href.strip())
+            if url and profile is not None and profile.owns(url) and not profile.denies(url):
                 if self._fetched_since(url, dates.get(href.strip())):
                     yield Request(url, callback=self.parse_page)
