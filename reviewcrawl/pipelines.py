@@ -16,12 +16,12 @@ from typing import Any, Self
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import DropItem
 
 from reviewcrawl.dedup import Match, NearDuplicateIndex, fingerprint
 from reviewcrawl.extract import extract_review
 from reviewcrawl.items import Page, Rejected, Review
-from reviewcrawl.runs import STORAGE_ERRORS
+from reviewcrawl.runs import STORAGE_ERRORS, ConfigurationError
 from reviewcrawl.sites import load_profiles
 from reviewcrawl.storage import SQLiteStore
 from reviewcrawl.storage.sqlite import CONTENT_COLUMNS, content_of
@@ -125,7 +125,7 @@ class NearDuplicatePipeline(_Pipeline):
         settings = crawler.settings
         self.mode = settings.get("REVIEWCRAWL_DUPLICATES", "mark")
         if self.mode not in ("mark", "drop"):
-            raise NotConfigured(f"REVIEWCRAWL_DUPLICATES must be 'mark' or 'drop', not {self.mode!r}")
+            raise ConfigurationError(f"REVIEWCRAWL_DUPLICATES must be 'mark' or 'drop', not {self.mode!r}")
         self.storage = settings.get("REVIEWCRAWL_DEDUP_STORAGE") or "state"
         self.db_path = state_database(settings)
         profiles = load_profiles(settings.getlist("REVIEWCRAWL_SITE_DIRS"))
@@ -252,7 +252,7 @@ class DatabasePipeline(_Pipeline):
         if not url:
             url = f"sqlite:///{state_database(settings)}"
         if not url.startswith("sqlite:///"):
-            raise NotConfigured(
+            raise ConfigurationError(
                 f"unsupported REVIEWCRAWL_DATABASE_URL (sqlite:///PATH only so far): {url.split('@')[-1]}"
             )
         self.path = Path(url[len("sqlite:///") :])

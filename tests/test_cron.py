@@ -336,9 +336,18 @@ def test_unknown_site_is_a_usage_error(tmp_path: Path) -> None:
     )
 
 
-def test_bad_setting_is_a_usage_error(tmp_path: Path) -> None:
-    result = crawl(tmp_path, "-a", "site=headphonesthoughts", "-s", "REVIEWCRAWL_FEED_COMPRESSION=zip")
+@pytest.mark.parametrize(
+    "setting",
+    [
+        "REVIEWCRAWL_FEED_COMPRESSION=zip",
+        "REVIEWCRAWL_DUPLICATES=delete",
+        "REVIEWCRAWL_DATABASE_URL=mysql://u:secret@db/x",
+    ],
+)
+def test_bad_setting_is_a_usage_error(tmp_path: Path, setting: str) -> None:
+    result = crawl(tmp_path, "-a", "site=headphonesthoughts", "-s", setting)
     assert result.returncode == ExitCode.USAGE, result.stderr[-3000:]
+    assert "secret" not in result.stderr + result.stdout
 
 
 def test_every_start_url_failing_fails_the_run(tmp_path: Path) -> None:
