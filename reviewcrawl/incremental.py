@@ -37,13 +37,12 @@ from __future__ import annotations
 import datetime as dt
 import email.utils
 import logging
-from typing import Self
 
 from scrapy import Request
-from scrapy.crawler import Crawler
 from scrapy.http import Response
 from scrapy.http.request import NO_CALLBACK
 
+from reviewcrawl.component import CrawlerComponent
 from reviewcrawl.storage.sqlite import PageState
 
 __all__ = ["STATE_META", "ConditionalRequestMiddleware", "is_newer", "parse_http_date"]
@@ -85,17 +84,9 @@ def is_newer(changed: str | None, fetched_at: str | None) -> bool:
     return when is None or last is None or when > last
 
 
-class ConditionalRequestMiddleware:
+class ConditionalRequestMiddleware(CrawlerComponent):
     """Adds If-None-Match / If-Modified-Since from the state database; lets a 304 through to the
     spider (``handle_httpstatus_list``) with the page's stored state in ``response.meta``."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
 
     def process_request(self, request: Request) -> None:
         if request.callback is NO_CALLBACK or request.meta.get("dont_obey_robotstxt"):

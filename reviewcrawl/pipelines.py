@@ -11,13 +11,14 @@ import logging
 from collections.abc import Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any, Self
+from typing import Any
 
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 
+from reviewcrawl.component import CrawlerComponent
 from reviewcrawl.dedup import Match, NearDuplicateIndex, fingerprint
 from reviewcrawl.extract import extract_review
 from reviewcrawl.items import Page, Rejected, Review
@@ -36,16 +37,8 @@ def _run(crawler: Crawler) -> tuple[str, dt.datetime]:
     return run_id, started
 
 
-class _Pipeline:
+class _Pipeline(CrawlerComponent):
     """Every pipeline is built from the crawler (settings, stats, the running spider)."""
-
-    def __init__(self, crawler: Crawler) -> None:
-        self.crawler = crawler
-        self.stats = crawler.stats
-
-    @classmethod
-    def from_crawler(cls, crawler: Crawler) -> Self:
-        return cls(crawler)
 
     @contextlib.contextmanager
     def storage_errors(self) -> Iterator[None]:
