@@ -20,6 +20,7 @@ True
 
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from reviewcrawl.dedup.index import Match, NearDuplicateIndex, Thresholds, judge
@@ -38,10 +39,8 @@ __all__ = [
 
 
 def normalize_text(text: str) -> str:
-    """The words of a text as the index reads them, joined by single spaces (for people and tests:
-    the index itself works on hashes of these words)."""
-    import re
-
+    """The words of a text, much as the index reads them, joined by single spaces (for people and
+    tests: the index itself hashes the bytes of each word, see :mod:`reviewcrawl.dedup.minhash`)."""
     text = unicodedata.normalize("NFKC", text).casefold()
     return " ".join(re.findall(r"[^\W]+", re.sub(r"[\u2000-\u206f\u0080-\u00bf]", " ", text)))
 

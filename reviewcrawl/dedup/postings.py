@@ -117,9 +117,6 @@ class Postings:
         self._pending = 0
         self._runs: list[_Run] = []
 
-    def __len__(self) -> int:
-        return sum(r.keys.size for r in self._runs) + self._pending  # a key given twice counts twice here
-
     @property
     def nbytes(self) -> int:
         """Bytes held by the sorted runs (the buffer is bounded and small)."""
