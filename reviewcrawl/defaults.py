@@ -23,3 +23,8 @@ REVIEWCRAWL_MAX_ERROR_RATE = 0.05
 #: where `scrapy crawl` keeps its lock files (one per spider and site selection); empty means
 #: <REVIEWCRAWL_DATA_DIR>/locks
 REVIEWCRAWL_LOCK_DIR = ""
+#: an endless calendar or pagination (pages that differ only in a number) is cut after this many
+#: pages in a row that link to nothing new (reviewcrawl/traps.py; 0 turns the guard off)
+REVIEWCRAWL_TRAP_PATIENCE = 5
+#: seconds a 429/503's Retry-After may ask to wait before the retry; longer: not retried this run
+REVIEWCRAWL_RETRY_AFTER_MAX = 60.0

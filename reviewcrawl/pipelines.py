@@ -21,6 +21,8 @@ from scrapy.exceptions import DropItem
 from reviewcrawl.component import CrawlerComponent
 from reviewcrawl.dedup import Match, NearDuplicateIndex, fingerprint
 from reviewcrawl.extract import extract_review
+from reviewcrawl.extract.document import charset_problem
+from reviewcrawl.faults import record_fault
 from reviewcrawl.items import Page, Rejected, Review
 from reviewcrawl.runs import STORAGE_ERRORS, ConfigurationError
 from reviewcrawl.sites import load_profiles
@@ -64,6 +66,11 @@ class ExtractPipeline(_Pipeline):
         run_id, started = _run(self.crawler)
         fields = extract_review(item.body, item.url, content_type=item.content_type, hints=item.hints, now=started)
         self.stats.inc_value("reviewcrawl/pages_read")
+        charset = charset_problem(item.body, item.content_type)
+        if charset:
+            record_fault(self.stats, charset[0], item.url, charset[1])
+        if fields.problems:
+            record_fault(self.stats, "invalid_jsonld", item.url, "; ".join(dict.fromkeys(fields.problems)))
         is_review = item.is_review if item.is_review is not None else fields.kind == "review"
         if not is_review:
             self.stats.inc_value("reviewcrawl/pages_not_review")

@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from reviewcrawl.faults import faults_by_kind
+
 __all__ = [
     "STORAGE_ERRORS",
     "ConfigurationError",
@@ -205,6 +207,7 @@ def build_summary(
         "rejected": int(stats.get("reviewcrawl/items/rejected", 0)),
         "errors": sum(sum(kind.values()) for kind in errors.values()),
         "errors_by_kind": errors,
+        "faults": faults_by_kind(stats),
         "error_rate": round(error_rate(stats), 4),
         "fill_rate": {
             f: (round(int(stats.get(f"reviewcrawl/fill/{f}", 0)) / reviews, 4) if reviews else None) for f in fields

@@ -21,17 +21,46 @@ AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
 DOWNLOAD_TIMEOUT = 30
+RETRY_TIMES = 2
+# A failed page is one line in the log, the fault's (reviewcrawl/faults.py: the spider's errback,
+# or Scrapy's own line for HTTP statuses and sizes), not a second "Gave up retrying" line.
+RETRY_GIVE_UP_LOG_LEVEL = "DEBUG"
+REDIRECT_MAX_TIMES = 5
+
+# Limits of an unattended run (what stops a fault or a trap, see the README's "Running from cron"):
+# - a page larger than this is cut while it downloads, and a compressed one while it is
+#   decompressed (a gzip bomb): the largest review pages seen are ~1 MB of HTML, 10 MB is room
+#   for ten times that, and one response at a time never costs more than this in memory;
 DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
 DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
-RETRY_TIMES = 2
+# - any chain of links longer than this is not followed (a trap's last resort; sitemaps and feeds
+#   reach a site's deep pages in 2 or 3 steps);
 DEPTH_LIMIT = 12
-REDIRECT_MAX_TIMES = 5
+# - a run of pages that differ only in a number (an endless calendar or pagination) is cut after
+#   REVIEWCRAWL_TRAP_PATIENCE pages in a row that lead to nothing new (reviewcrawl/traps.py), and a
+#   429/503 asking to wait longer than REVIEWCRAWL_RETRY_AFTER_MAX is not retried (both in defaults.py);
+# - the whole run, a backstop only (the limits above stop faults and traps long before): a
+#   nightly run must end before the next night's run of the same selection is due, which the lock
+#   would otherwise turn away, so 20 hours; 500,000 responses is several times the largest site
+#   a run is meant for (50,000 reviews with their listings), so only a runaway reaches it; and
+#   1,000 spider exceptions mean the code is broken for this site (they are bugs, not the site's
+#   faults, which are not counted here): stop then, and fail (exit code 1), rather than crawl on
+#   for hours. A run stopped by the time or page limit exits 0 with a warning in its summary.
+CLOSESPIDER_TIMEOUT = 20 * 3600
+CLOSESPIDER_PAGECOUNT = 500_000
+CLOSESPIDER_ERRORCOUNT = 1000
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
 
 # Incremental crawls: conditional requests from the state database's pages table (-a full=1 turns
 # them off); see reviewcrawl/incremental.py
-DOWNLOADER_MIDDLEWARES = {"reviewcrawl.incremental.ConditionalRequestMiddleware": 560}
+DOWNLOADER_MIDDLEWARES = {
+    "reviewcrawl.incremental.ConditionalRequestMiddleware": 560,
+    # just outside RetryMiddleware (550): waits what Retry-After asks before a retry
+    "reviewcrawl.retryafter.RetryAfterMiddleware": 555,
+}
+# Endless calendars and paginations: reviewcrawl/traps.py
+SPIDER_MIDDLEWARES = {"reviewcrawl.traps.TrapGuard": 950}
 
 ITEM_PIPELINES = {
     "reviewcrawl.pipelines.ExtractPipeline": 100,

@@ -88,6 +88,8 @@ class Extraction:
     sources: dict[str, str] = field(default_factory=dict)
     #: "review" (the page reviews something), "listing" (many entries) or "page"
     kind: str = "page"
+    #: what was invalid in the page's structured data (JSON-LD that is no JSON, wrong types)
+    problems: list[str] = field(default_factory=list)
 
     def as_record(self) -> dict[str, Any]:
         """The Review item's extracted fields, JSON-ready."""
@@ -1125,13 +1127,15 @@ def extract_review(
         root = parse_html(body, content_type)
     found = scan(root)
     head = read_head(root, found)
+    problems: list[str] = []
     page = _Page(
-        url=url, root=root, scan=found, head=head, ld=jsonld_nodes(found.ld_scripts), hints=hints or {}, now=now
-    )
+        url=url, root=root, scan=found, head=head, ld=jsonld_nodes(found.ld_scripts, problems), hints=hints or {},
+        now=now,
+    )  # fmt: skip
     micro_nodes = microdata_nodes(found) if found.item_roots else []
     micro_nodes += rdfa_nodes(found) if found.rdfa_roots else []
     micro_flat = _micro_flat(micro_nodes)
-    out = Extraction(url=url)
+    out = Extraction(url=url, problems=problems)
     review = _own_review(page.ld)
     micro_review = _own_review(micro_flat)
     main = _main_node(page.ld)

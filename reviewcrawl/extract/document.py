@@ -13,7 +13,7 @@ from w3lib.encoding import (
     resolve_encoding,
 )
 
-__all__ = ["absolute_url", "decode_html", "join_url", "parse_html", "split_url"]
+__all__ = ["absolute_url", "charset_problem", "decode_html", "join_url", "parse_html", "split_url"]
 
 # A plain etree parser, not lxml.html's: lxml.html picks each element's Python class through a
 # Python callback, which costs more than the parse itself once every element is visited.
@@ -72,6 +72,49 @@ def _utf8_bytes(body: bytes | str, content_type: str | None) -> bytes:
             else:
                 return body
     return decode_html(body, content_type).replace("\x00", "").encode("utf-8")
+
+
+def charset_problem(body: bytes | str, content_type: str | None = None) -> tuple[str, str] | None:
+    """What is wrong with a page's charset, as (kind, detail), or None. Text with non-ASCII bytes
+    only: an ASCII page reads the same in any of them. ``bad_charset``: the bytes contradict the
+    declared charset (declared UTF-8 but not UTF-8: characters are lost; declared a Western
+    single-byte charset but valid UTF-8: read as UTF-8, see _utf8_bytes). ``no_charset``: no BOM,
+    header or <meta>: the charset was guessed.
+
+    >>> charset_problem("café".encode(), "text/html; charset=ISO-8859-1")
+    ('bad_charset', 'declared ISO-8859-1, but the bytes are UTF-8 (read as UTF-8)')
+    >>> charset_problem("café".encode("cp1252"), "text/html; charset=utf-8")
+    ('bad_charset', 'declared utf-8, but the bytes are not UTF-8 (undecodable bytes replaced)')
+    >>> charset_problem("café".encode(), "text/html")
+    ('no_charset', 'no charset declared (guessed utf-8)')
+    >>> charset_problem(b"plain ascii", "text/html") is None
+    True
+    """
+    if not isinstance(body, bytes) or body.isascii() or body.startswith((codecs.BOM_UTF8, b"\xff\xfe", b"\xfe\xff")):
+        return None
+    declared = (http_content_type_encoding(content_type) if content_type else None) or html_body_declared_encoding(body)
+    try:
+        body.decode("utf-8")
+        utf8 = True
+    except UnicodeDecodeError:
+        utf8 = False
+    if not declared:
+        return "no_charset", f"no charset declared (guessed {'utf-8' if utf8 else 'cp1252'})"
+    named = _declared_name(declared, content_type)
+    encoding = resolve_encoding(declared)
+    if encoding == "utf-8" and not utf8:
+        return "bad_charset", f"declared {named}, but the bytes are not UTF-8 (undecodable bytes replaced)"
+    if encoding in _SINGLE_BYTE_WESTERN and utf8:
+        return "bad_charset", f"declared {named}, but the bytes are UTF-8 (read as UTF-8)"
+    return None
+
+
+def _declared_name(normalized: str, content_type: str | None) -> str:
+    """The charset as the header wrote it (w3lib gives it normalised: 'iso8859-1')."""
+    at = content_type.lower().find("charset=") if content_type else -1
+    if content_type and at >= 0:
+        return content_type[at + 8 :].split(";")[0].strip().strip("\"'") or normalized
+    return normalized
 
 
 def parse_html(body: bytes | str, content_type: str | None = None) -> etree._Element:

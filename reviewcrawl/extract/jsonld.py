@@ -116,13 +116,42 @@ def _walk(
                 yield from _walk(v, obj if "@type" in obj else parent, k, depth + 1)
 
 
-def jsonld_nodes(scripts: list[etree._Element]) -> list[tuple[dict[str, Any], dict[str, Any] | None, str | None]]:
-    """(node, parent node, key under the parent) for every typed node of these <script> elements."""
+#: properties of a Review node read for the record, and the JSON types they may have
+REVIEW_PROPERTY_TYPES: dict[str, tuple[type, ...]] = {
+    "author": (str, dict, list), "datePublished": (str,), "dateModified": (str,), "headline": (str,),
+    "name": (str,), "reviewBody": (str,), "reviewRating": (dict, str, int, float), "itemReviewed": (dict, str, list),
+}  # fmt: skip
+
+
+def _wrong_types(node: dict[str, Any]) -> list[str]:
+    """A Review node's properties whose values have a type no reader of schema.org expects."""
+    out = []
+    for name, allowed in REVIEW_PROPERTY_TYPES.items():
+        value = node.get(name)
+        if value is not None and (isinstance(value, bool) or not isinstance(value, allowed)):
+            out.append(f"{name} is a {type(value).__name__}")
+    return out
+
+
+def jsonld_nodes(
+    scripts: list[etree._Element], problems: list[str] | None = None
+) -> list[tuple[dict[str, Any], dict[str, Any] | None, str | None]]:
+    """(node, parent node, key under the parent) for every typed node of these <script> elements.
+    Given a list, ``problems`` gets what was invalid: a block that is no JSON even after repair,
+    a Review node's property of the wrong type (those values are left unread)."""
     nodes = []
     for script in scripts:
-        data = load_jsonld(script.text or "")
+        text = script.text or ""
+        data = load_jsonld(text)
         if data is not None:
-            nodes.extend(_walk(data, None, None, 0))
+            found = list(_walk(data, None, None, 0))
+            nodes.extend(found)
+            if problems is not None:
+                for node, _, _ in found:
+                    if "Review" in types_of(node):
+                        problems.extend(f"Review {p}" for p in _wrong_types(node))
+        elif problems is not None and text.strip():
+            problems.append("a JSON-LD block that is not JSON")
     return nodes
 
 

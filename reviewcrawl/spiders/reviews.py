@@ -9,6 +9,8 @@ It yields ``Page`` items and never reads a field: extraction is the pipelines' j
 Incremental by default (reviewcrawl/incremental.py): each page's validators and the requests it
 led to are kept in the state database; a page that answers 304 Not Modified is not read, its
 requests are replayed; sitemap lastmod and feed dates skip review pages not changed since.
+Every request it makes has ``on_fault`` as its errback: a page that fails for good (a timeout,
+a reset, an HTTP error, a page too large...) is one fault of the run (reviewcrawl/faults.py).
 """
 
 from __future__ import annotations
@@ -25,10 +27,14 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.spiders import SitemapSpider
+from twisted.python.failure import Failure
 
+from reviewcrawl.faults import classify, http_kind, looks_binary, record_fault
 from reviewcrawl.incremental import STATE_META, is_newer, parse_http_date
 from reviewcrawl.items import Page
+from reviewcrawl.retryafter import TOO_LONG_META
 from reviewcrawl.runs import STORAGE_ERRORS
 from reviewcrawl.sites import ProfileError, SiteProfile, load_profiles, profile_for_url
 from reviewcrawl.storage import SQLiteStore
@@ -90,7 +96,52 @@ class ReviewsSpider(SitemapSpider):
         spider._select_profiles(crawler.settings.getlist("REVIEWCRAWL_SITE_DIRS"))
         crawler.signals.connect(spider._next_wave, signal=signals.spider_idle)
         crawler.signals.connect(spider._open_state, signal=signals.spider_opened)
+        crawler.signals.connect(spider._dropped, signal=signals.request_dropped)
         return spider
+
+    # -- faults: every request's errback (reviewcrawl/faults.py) ------------------------------
+
+    def on_fault(self, failure: Failure) -> Failure | None:
+        """A request that failed for good (after retries): one fault of the run, one log line
+        with its URL, no traceback. HTTP errors go on to Scrapy's HttpErrorMiddleware, which
+        counts them and logs them (one line with the status and URL)."""
+        request = failure.request  # type: ignore[attr-defined]
+        exc = failure.value
+        if isinstance(exc, HttpError):
+            response = exc.response
+            kind = http_kind(response.status)
+            waited = request.meta.get(TOO_LONG_META)
+            if waited:
+                detail = f"Retry-After {waited:.0f} s, more than REVIEWCRAWL_RETRY_AFTER_MAX: not retried"
+                record_fault(self.crawler.stats, kind, response.url, detail, count=False)
+            else:
+                record_fault(self.crawler.stats, kind, response.url, count=False, log=False)
+            return failure
+        fault, detail, logged = classify(exc, request.meta.get("download_timeout"))
+        if fault is not None:
+            url = request.url
+            attempts = request.meta.get("retry_times", 0) + 1
+            if attempts > 1:
+                detail = f"{detail}; {attempts} attempts" if detail else f"{attempts} attempts"
+            chain = request.meta.get("redirect_urls") or []
+            if fault == "redirect_loop" and chain:  # the link the crawl followed, not where it ended
+                url, detail = chain[0], f"{detail}: {chain[0]} -> ... -> {request.url}"
+            # robots.txt: counted by Scrapy (robotstxt/forbidden)
+            record_fault(self.crawler.stats, fault, url, detail, count=fault != "robots_disallowed", log=not logged)
+        return None
+
+    def _dropped(self, request: Request) -> None:
+        """The scheduler dropped a request it had seen: when a redirect led back to a URL of its
+        own chain, that is a redirect loop."""
+        chain = request.meta.get("redirect_urls") or []
+        if request.url in chain:
+            record_fault(self.crawler.stats, "redirect_loop", chain[0], f"redirects back to {request.url}")
+
+    def _with_errback(self, outputs: Iterable[Any]) -> Iterator[Any]:
+        for output in outputs:
+            if isinstance(output, Request) and output.errback is None:
+                output.errback = self.on_fault
+            yield output
 
     # -- incremental crawls: the pages table of the state database -----------------------------
 
@@ -171,9 +222,9 @@ class ReviewsSpider(SitemapSpider):
 
     def _tracked(self, response: Response, outputs: Iterable[Any]) -> Iterator[Any]:
         if response.status == 304:
-            yield from self._not_modified(response)
+            yield from self._with_errback(self._not_modified(response))
             return
-        done = list(outputs)
+        done = list(self._with_errback(outputs))
         self._remember(response, done)
         yield from done
 
@@ -227,11 +278,11 @@ class ReviewsSpider(SitemapSpider):
     def _requests_for(self, profile: SiteProfile) -> Iterator[Request]:
         meta = {START_META: profile.name}
         for url in profile.sitemaps:
-            yield Request(url, callback=self._parse_sitemap, meta=meta)
+            yield Request(url, callback=self._parse_sitemap, errback=self.on_fault, meta=meta)
         for url in profile.feeds:
-            yield Request(url, callback=self.parse_feed, meta=meta)
+            yield Request(url, callback=self.parse_feed, errback=self.on_fault, meta=meta)
         for url in profile.start_urls:
-            yield Request(url, callback=self.parse_page, meta=meta)
+            yield Request(url, callback=self.parse_page, errback=self.on_fault, meta=meta)
 
     async def start(self) -> AsyncIterator[Any]:
         if not self._waves:
@@ -258,6 +309,10 @@ class ReviewsSpider(SitemapSpider):
         return self._tracked(response, self._parse_page(response) if response.status != 304 else ())
 
     def _parse_page(self, response: Response) -> Iterator[Any]:
+        if looks_binary(response.body):
+            content_type = (response.headers.get("Content-Type") or b"").decode("latin-1")
+            record_fault(self.crawler.stats, "not_html", response.url, f"binary content served as {content_type!r}")
+            return
         if not isinstance(response, HtmlResponse):
             if not isinstance(response, TextResponse) or b"html" not in (response.headers.get("Content-Type") or b""):
                 return
