@@ -23,3 +23,6 @@ REVIEWCRAWL_MAX_ERROR_RATE = 0.05
 #: where `scrapy crawl` keeps its lock files (one per spider and site selection); empty means
 #: <REVIEWCRAWL_DATA_DIR>/locks
 REVIEWCRAWL_LOCK_DIR = ""
+#: set by `scrapy crawl` before the run, not by hand: warnings for the run's summary (a lock taken
+#: over, killed runs found and redone; reviewcrawl/recovery.py)
+REVIEWCRAWL_RUN_WARNINGS: list[str] = []

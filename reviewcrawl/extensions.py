@@ -171,11 +171,30 @@ class RunRecorder:
     def _summary(self) -> dict[str, Any]:
         stats = self.stats.get_stats()
         verdict = decide(stats, self.sites, finish_reason=self.reason, max_error_rate=self.max_error_rate)
-        return build_summary(
+        # what the crawl command found before the run (a lock taken over, killed runs redone)
+        verdict.warnings[:0] = self.settings.getlist("REVIEWCRAWL_RUN_WARNINGS")
+        summary = build_summary(
             stats, run_id=self.run_id, spider=self.spider_name, started_at=self.started_at,
             finished_at=self.finished_at, finish_reason=self.reason, sites=self.sites, fields=REVIEW_FIELDS,
             feeds=self.feeds, verdict=verdict,
         )  # fmt: skip
+        summary["published"] = self._published()
+        return summary
+
+    def _published(self) -> bool:
+        """Is every feed of the run under its final name? Only then does what the run stored
+        count as exported for the next runs (reviewcrawl/recovery.py)."""
+        exporter = self.crawler.get_extension(FeedExporter)
+        if exporter is None:
+            return True
+        if any(k.startswith("feedexport/failed_count/") for k in self.stats.get_stats()):
+            return False
+        for slot in exporter.slots:
+            path = getattr(slot.storage, "path", None)
+            due = slot.itemcount or (slot.store_empty and slot.batch_id == 1)
+            if due and path is not None and not Path(path).exists():
+                return False
+        return True
 
     def _write_file(self, summary: dict[str, Any]) -> bool:
         assert self.summary_path is not None
