@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 
 from reviewcrawl.feeds import part_path
 from reviewcrawl.items import REVIEW_FIELDS, Rejected, Review
-from reviewcrawl.runs import STORAGE_ERRORS, ExitCode, SiteExpectation, build_summary, decide
+from reviewcrawl.runs import STORAGE_ERRORS, ExitCode, SiteExpectation, build_summary, decide, storage_error
 from reviewcrawl.sites import profile_for_url
 from reviewcrawl.spiders.reviews import START_META
 from reviewcrawl.storage import SQLiteStore
@@ -152,8 +152,8 @@ class RunRecorder:
             finally:
                 store.close()
         except STORAGE_ERRORS as exc:
-            logger.error("Could not record the run in the state database: %s", exc)
-            self.stats.inc_value(f"reviewcrawl/errors/storage/{type(exc).__name__}")
+            where = f"the state database {self.data_dir / 'reviewcrawl.sqlite3'} (the run's row)"
+            storage_error(self.stats, where, exc, logger)
             summary = self._summary()
             if written:
                 self._write_file(summary)
@@ -208,8 +208,7 @@ class RunRecorder:
                 os.fsync(f.fileno())
             os.replace(part, self.summary_path)
         except OSError as exc:
-            logger.error("Could not write the run summary %s: %s", self.summary_path, exc)
-            self.stats.inc_value(f"reviewcrawl/errors/storage/{type(exc).__name__}")
+            storage_error(self.stats, f"the run summary {self.summary_path}", exc, logger)
             return False
         return True
 
