@@ -238,7 +238,7 @@ class DatabasePipeline(_Pipeline):
     """Batched idempotent upserts of the exported reviews into the database.
 
     Incremental: a review whose content (every field but fetched_at and run_id) equals what the
-    last recorded run stored is not exported again (counted as unchanged); a changed one is, with
+    last published run stored is not exported again (counted as unchanged); a changed one is, with
     date_modified set: the page's own, else the fetch time. With -a full=1 every review is exported.
     """
 
@@ -285,14 +285,14 @@ class DatabasePipeline(_Pipeline):
         return item
 
     def _unchanged(self, item: Review, key: str) -> bool:
-        """Is the review as the last recorded run stored it? Fills date_modified when it changed."""
+        """Is the review as the last published run stored it? Fills date_modified when it changed."""
         if self.store is None:
             return False
         stored = None
         with self.storage_errors(self.where):
             stored = self.store.published_review(key)
         if stored is None:
-            return False  # new (or only written by a run that never finished: publish it now)
+            return False  # new (or only written by a run that never published its feeds: publish it now)
         mine = content_of(ItemAdapter(item).asdict())
         # the database keeps a near-copy link once found (first seen wins): no link now is no change
         same = all(

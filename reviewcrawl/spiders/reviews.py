@@ -111,7 +111,7 @@ class ReviewsSpider(SitemapSpider):
             logger.info("Run %s: full crawl (-a full=1): every page fetched, every review exported", self.run_id)
 
     def state_of(self, url: str) -> PageState | None:
-        """What the last recorded run left for this URL (None: fetch it as new)."""
+        """What the last published run left for this URL (None: fetch it as new)."""
         if self.page_state is None:
             return None
         try:
