@@ -26,7 +26,7 @@ from twisted.python.failure import Failure
 
 from reviewcrawl.feeds import part_path
 from reviewcrawl.items import REVIEW_FIELDS, Rejected, Review
-from reviewcrawl.runs import STORAGE_ERRORS, ExitCode, SiteExpectation, build_summary, decide
+from reviewcrawl.runs import STORAGE_ERRORS, ExitCode, SiteExpectation, build_summary, decide, storage_error
 from reviewcrawl.sites import profile_for_url
 from reviewcrawl.spiders.reviews import START_META
 from reviewcrawl.storage import SQLiteStore
@@ -152,8 +152,8 @@ class RunRecorder:
             finally:
                 store.close()
         except STORAGE_ERRORS as exc:
-            logger.error("Could not record the run in the state database: %s", exc)
-            self.stats.inc_value(f"reviewcrawl/errors/storage/{type(exc).__name__}")
+            where = f"the state database {self.data_dir / 'reviewcrawl.sqlite3'} (the run's row)"
+            storage_error(self.stats, where, exc, logger)
             summary = self._summary()
             if written:
                 self._write_file(summary)
@@ -171,11 +171,30 @@ class RunRecorder:
     def _summary(self) -> dict[str, Any]:
         stats = self.stats.get_stats()
         verdict = decide(stats, self.sites, finish_reason=self.reason, max_error_rate=self.max_error_rate)
-        return build_summary(
+        # what the crawl command found before the run (a lock taken over, killed runs redone)
+        verdict.warnings[:0] = self.settings.getlist("REVIEWCRAWL_RUN_WARNINGS")
+        summary = build_summary(
             stats, run_id=self.run_id, spider=self.spider_name, started_at=self.started_at,
             finished_at=self.finished_at, finish_reason=self.reason, sites=self.sites, fields=REVIEW_FIELDS,
             feeds=self.feeds, verdict=verdict,
         )  # fmt: skip
+        summary["published"] = self._published()
+        return summary
+
+    def _published(self) -> bool:
+        """Is every feed of the run under its final name? Only then does what the run stored
+        count as exported for the next runs (reviewcrawl/recovery.py)."""
+        exporter = self.crawler.get_extension(FeedExporter)
+        if exporter is None:
+            return True
+        if any(k.startswith("feedexport/failed_count/") for k in self.stats.get_stats()):
+            return False
+        for slot in exporter.slots:
+            path = getattr(slot.storage, "path", None)
+            due = slot.itemcount or (slot.store_empty and slot.batch_id == 1)
+            if due and path is not None and not Path(path).exists():
+                return False
+        return True
 
     def _write_file(self, summary: dict[str, Any]) -> bool:
         assert self.summary_path is not None
@@ -189,8 +208,7 @@ class RunRecorder:
                 os.fsync(f.fileno())
             os.replace(part, self.summary_path)
         except OSError as exc:
-            logger.error("Could not write the run summary %s: %s", self.summary_path, exc)
-            self.stats.inc_value(f"reviewcrawl/errors/storage/{type(exc).__name__}")
+            storage_error(self.stats, f"the run summary {self.summary_path}", exc, logger)
             return False
         return True
 

@@ -1,4 +1,4 @@
-"""Incremental crawls: a run fetches only what may have changed since the last recorded run.
+"""Incremental crawls: a run fetches only what may have changed since the last published run.
 
 Three means, all reading the ``pages`` table of the state database (``reviewcrawl.sqlite3`` in
 the data directory; see reviewcrawl.storage.sqlite):
@@ -18,9 +18,10 @@ the data directory; see reviewcrawl.storage.sqlite):
 - **Content**: a review downloaded again whose content equals the stored record is not exported
   (reviewcrawl.pipelines.DatabasePipeline); a changed one is, with ``date_modified`` set.
 
-Only what a *recorded* run left is used (its row in the ``runs`` table): a run killed before its
-summary published no feed, so the next run ignores the validators and records it wrote and
-fetches and exports those pages again. ``-a full=1`` sends no conditional header, skips nothing
+Only what a *published* run left is used (its row in the ``runs`` table says ``published``: its
+feeds are under their final names): a run killed before that published no feed, so the next run
+ignores the validators and records it wrote and fetches and exports those pages again
+(reviewcrawl/recovery.py). ``-a full=1`` sends no conditional header, skips nothing
 and exports every review (the state is still written, for the next run).
 
 Why not Scrapy's ``HttpCacheMiddleware`` with ``RFC2616Policy`` and ``DbmCacheStorage``: it
@@ -49,7 +50,7 @@ __all__ = ["STATE_META", "ConditionalRequestMiddleware", "is_newer", "parse_http
 
 logger = logging.getLogger(__name__)
 
-#: Request.meta key: the PageState the last recorded run left for this URL (set by the middleware)
+#: Request.meta key: the PageState the last published run left for this URL (set by the middleware)
 STATE_META = "reviewcrawl_page_state"
 STATE_URL_META = "reviewcrawl_page_state_url"
 

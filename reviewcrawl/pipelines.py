@@ -24,7 +24,7 @@ from reviewcrawl.extract import extract_review
 from reviewcrawl.extract.document import charset_problem
 from reviewcrawl.faults import record_fault
 from reviewcrawl.items import Page, Rejected, Review
-from reviewcrawl.runs import STORAGE_ERRORS, ConfigurationError
+from reviewcrawl.runs import STORAGE_ERRORS, ConfigurationError, storage_error
 from reviewcrawl.sites import load_profiles
 from reviewcrawl.storage import SQLiteStore
 from reviewcrawl.storage.sqlite import CONTENT_COLUMNS, content_of
@@ -43,13 +43,13 @@ class _Pipeline(CrawlerComponent):
     """Every pipeline is built from the crawler (settings, stats, the running spider)."""
 
     @contextlib.contextmanager
-    def storage_errors(self) -> Iterator[None]:
-        """Count a storage failure (the run's exit code says so) and let it propagate."""
+    def storage_errors(self, where: str) -> Iterator[None]:
+        """A storage failure (disk full, read-only, gone) is counted (the run exits with code 4),
+        said once (reviewcrawl.runs.storage_error) and not raised: the item goes on to the feed."""
         try:
             yield
         except STORAGE_ERRORS as exc:
-            self.stats.inc_value(f"reviewcrawl/errors/storage/{type(exc).__name__}")
-            raise
+            storage_error(self.stats, where, exc, logger)
 
 
 def load_schema() -> dict[str, Any]:
@@ -138,7 +138,8 @@ class NearDuplicatePipeline(_Pipeline):
         self.links: list[dict[str, Any]] = []
 
     def open_spider(self) -> None:
-        with self.storage_errors():
+        # without the index, reviews go out without their near-copy check (counted as a storage error)
+        with self.storage_errors(f"the near-copy index in {self.db_path} (reviews go out unchecked)"):
             self.store = SQLiteStore(self.db_path)
             storage = f"sqlite:///{self.db_path}" if self.storage == "state" else self.storage
             self.index = NearDuplicateIndex(None if storage == "memory" else storage)
@@ -146,7 +147,6 @@ class NearDuplicatePipeline(_Pipeline):
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Review):
             return item
-        assert self.index is not None
         key = item.canonical_url or item.url or ""
         if key in self.seen_canonical:
             # two URLs of one page (tracking parameters, an alias the redirect missed)
@@ -155,6 +155,8 @@ class NearDuplicatePipeline(_Pipeline):
         self.seen_canonical.add(key)
         content = f"{item.title or ''}\n{item.text or ''}"
         item.fingerprint = fingerprint(content)
+        if self.index is None:  # it could not be opened (a storage error, said once)
+            return item
         try:
             match = self.index.add(key, content)
         except Exception as exc:  # Redis gone, disk full: the record is exported without its link
@@ -228,20 +230,22 @@ class NearDuplicatePipeline(_Pipeline):
     def close_spider(self) -> None:
         # runs after DatabasePipeline's (Scrapy closes pipelines in reverse order): the reviews
         # written in batches are all there for sync_links to correct
-        with self.storage_errors():
+        with self.storage_errors(f"the near-copy links in {self.db_path}"):
             self.flush()
-            if self.index is not None:
-                self.index.close()
             if self.store is not None:
                 self.stats.set_value("reviewcrawl/near_copy_links_synced", self.store.sync_links())
-                self.store.close()
+        with self.storage_errors(f"the near-copy index in {self.db_path}"):
+            if self.index is not None:
+                self.index.close()
+        if self.store is not None:
+            self.store.close()
 
 
 class DatabasePipeline(_Pipeline):
     """Batched idempotent upserts of the exported reviews into the database.
 
     Incremental: a review whose content (every field but fetched_at and run_id) equals what the
-    last recorded run stored is not exported again (counted as unchanged); a changed one is, with
+    last published run stored is not exported again (counted as unchanged); a changed one is, with
     date_modified set: the page's own, else the fetch time. With -a full=1 every review is exported.
     """
 
@@ -261,9 +265,12 @@ class DatabasePipeline(_Pipeline):
         self.pages: list[tuple[str, str]] = []  # (page url, canonical_url) of the reviews seen
         self.touched: list[str] = []  # unchanged reviews: last_seen moves on
         self.store: SQLiteStore | None = None
+        #: a write failed: the rows wait for one more try at the close (not one per item)
+        self.failed = False
+        self.where = f"the database {self.path}"
 
     def open_spider(self) -> None:
-        with self.storage_errors():
+        with self.storage_errors(self.where):
             self.store = SQLiteStore(self.path)
 
     def process_item(self, item: Any) -> Any:
@@ -275,23 +282,24 @@ class DatabasePipeline(_Pipeline):
                 self.stats.inc_value("reviewcrawl/unchanged")
                 self.stats.inc_value(f"reviewcrawl/sites/{item.site}/unchanged")
                 self.touched.append(key)
-                if len(self.touched) >= self.batch_size:
+                if len(self.touched) >= self.batch_size and not self.failed:
                     self.flush()
                 raise DropItem(f"unchanged since the last run: {key}", log_level="DEBUG")
             self.stats.inc_value("reviewcrawl/reviews_exported")
             self.buffer.append(ItemAdapter(item).asdict())
-            if len(self.buffer) >= self.batch_size:
+            if len(self.buffer) >= self.batch_size and not self.failed:
                 self.flush()
         return item
 
     def _unchanged(self, item: Review, key: str) -> bool:
-        """Is the review as the last recorded run stored it? Fills date_modified when it changed."""
+        """Is the review as the last published run stored it? Fills date_modified when it changed."""
         if self.store is None:
             return False
-        with self.storage_errors():
+        stored = None
+        with self.storage_errors(self.where):
             stored = self.store.published_review(key)
         if stored is None:
-            return False  # new (or only written by a run that never finished: publish it now)
+            return False  # new (or only written by a run that never published its feeds: publish it now)
         mine = content_of(ItemAdapter(item).asdict())
         # the database keeps a near-copy link once found (first seen wins): no link now is no change
         same = all(
@@ -307,8 +315,16 @@ class DatabasePipeline(_Pipeline):
         return same and not full
 
     def flush(self) -> None:
+        """Write what waits; on a storage error keep it for the close (the items went on to the feed)."""
         if self.store is None:
             return
+        self.failed = True
+        with self.storage_errors(self.where):
+            self._write()
+            self.failed = False
+
+    def _write(self) -> None:
+        assert self.store is not None
         if self.buffer:
             self.stats.inc_value("reviewcrawl/db_rows_written", self.store.upsert(self.buffer))
             self.buffer.clear()
@@ -321,7 +337,7 @@ class DatabasePipeline(_Pipeline):
 
     def close_spider(self) -> None:
         if self.store is not None:
-            with self.storage_errors():
-                self.flush()
+            self.flush()
+            with self.storage_errors(self.where):
                 self.stats.set_value("reviewcrawl/db_rows_total", self.store.count())
-                self.store.close()
+            self.store.close()

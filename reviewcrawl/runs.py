@@ -7,6 +7,7 @@ crawler's stats when the run closes, the `crawl` command turns the verdict into 
 from __future__ import annotations
 
 import enum
+import logging
 import sqlite3
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
@@ -23,11 +24,40 @@ __all__ = [
     "build_summary",
     "decide",
     "errors_by_kind",
+    "storage_error",
 ]
 
 
 #: exceptions that mean the data could not be written (disk full, read-only, database locked)
 STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
+
+
+#: stats key: the run's first storage error, "where: why" (named in the run's reasons)
+FIRST_STORAGE_ERROR = "reviewcrawl/storage_error"
+
+
+def storage_error(stats: Any, where: str, exc: BaseException, log: logging.Logger) -> None:
+    """Count a storage failure (the run then exits with code 4) and say it once: the run's first
+    at ERROR, one line naming where and why, no traceback; the others at DEBUG. A full disk or a
+    read-only database fails every write after the first: a line (or a traceback) each would bury
+    the cause. The caller goes on without the write: the records still go to the feed.
+
+    >>> from scrapy.statscollectors import MemoryStatsCollector
+    >>> from scrapy.utils.test import get_crawler
+    >>> stats = MemoryStatsCollector(get_crawler())
+    >>> storage_error(stats, "the state database /d/x.sqlite3", sqlite3.OperationalError("database or disk is full"),
+    ...               logging.getLogger("t"))
+    >>> stats.get_value(FIRST_STORAGE_ERROR), stats.get_value("reviewcrawl/errors/storage/OperationalError")
+    ('the state database /d/x.sqlite3: database or disk is full', 1)
+    """
+    stats.inc_value(f"reviewcrawl/errors/storage/{type(exc).__name__}")
+    cause = (exc.strerror or str(exc)) if isinstance(exc, OSError) else str(exc)
+    message = f"{where}: {cause}"
+    if stats.get_value(FIRST_STORAGE_ERROR) is None:
+        stats.set_value(FIRST_STORAGE_ERROR, message)
+        log.error("Storage error, %s (the run goes on without it and will exit with code 4)", message)
+    else:
+        log.debug("Storage error again, %s", message)
 
 
 class ConfigurationError(ValueError):
@@ -161,7 +191,9 @@ def decide(
     storage = errors_by_kind(stats)["storage"]
     if storage:
         code = ExitCode.STORAGE
-        failures.insert(0, "storage errors: " + ", ".join(f"{k} ({v})" for k, v in storage.items()))
+        first = stats.get(FIRST_STORAGE_ERROR)
+        failures.insert(0, "storage errors: " + ", ".join(f"{k} ({v})" for k, v in storage.items())
+                        + (f"; the first: {first}" if first else ""))  # fmt: skip
     elif finish_reason in INTERRUPT_REASONS:
         code = ExitCode.INTERRUPTED
         failures.insert(0, f"interrupted ({finish_reason}) before the crawl finished")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from typing import Any
 
 from reviewcrawl.items import Review
@@ -23,3 +24,14 @@ class BreakDates:
         if isinstance(item, Review):
             item.date_published = "07/06/2025"
         return item
+
+
+class SlowClose:
+    """A close that takes its time (a big database flush, a slow disk): given the lowest order in
+    ITEM_PIPELINES it closes last, after the database pipeline flushed, before the feeds are renamed."""
+
+    def process_item(self, item: Any) -> Any:
+        return item
+
+    def close_spider(self) -> None:
+        threading.Event().wait(0.3)

@@ -302,6 +302,27 @@ def test_lock_left_by_a_killed_run_is_taken_over(tmp_path: Path, local_site: Loc
         ExitCode.OK, True), second.stderr[-3000:]  # fmt: skip
 
 
+def test_next_run_recovers_a_killed_run(tmp_path: Path, local_site: LocalSite) -> None:
+    """The run killed with its feed half-written: the next run of its lock says it took over the
+    lock of that run, marks its row killed, deletes its .part and exports what it had collected."""
+    killed_id = "20261122T031500Z-dead"
+    first = Crawl(tmp_path, "-a", f"url={local_site.url}", "-a", f"run_id={killed_id}")
+    part = tmp_path / "feeds" / f".reviews-{killed_id}.jsonl.part"
+    try:
+        first.wait_until(lambda: part.exists() and part.stat().st_size > 0)
+    finally:
+        first.kill()
+    second = crawl(tmp_path, "-a", f"url={local_site.url}review/")
+    summary = summary_of(tmp_path)
+    with sqlite3.connect(tmp_path / "reviewcrawl.sqlite3") as conn:
+        row = conn.execute("SELECT status, published, pid FROM runs WHERE run_id = ?", (killed_id,)).fetchone()
+    (feed,) = (tmp_path / "feeds").glob("reviews-*.jsonl")
+    assert (second.returncode, summary["warnings"][0], row, part.exists(), len(read_jsonl(feed))) == (
+        ExitCode.OK, f"took over the lock of killed run {killed_id} (PID {first.proc.pid})",
+        ("killed", 0, first.proc.pid), False, 1), second.stderr[-3000:]  # fmt: skip
+    assert f"Deleted {part}, left by run {killed_id} that did not finish" in second.stderr
+
+
 def test_lock_held_by_a_live_process(tmp_path: Path) -> None:
     with RunLock(tmp_path / "locks" / "reviews-headphonesthoughts.lock"):
         result = crawl(tmp_path, "-a", "site=headphonesthoughts")
@@ -374,8 +395,9 @@ def test_unwritable_feed_directory_is_a_storage_error(tmp_path: Path, demo_proxy
     (tmp_path / "feeds").write_text("a file where the feeds directory should be")
     result = crawl(tmp_path, "-a", "site=headphonesthoughts", proxy=demo_proxy)
     with sqlite3.connect(tmp_path / "reviewcrawl.sqlite3") as conn:
-        row = conn.execute("SELECT status, exit_code FROM runs").fetchone()
-    assert (result.returncode, row) == (ExitCode.STORAGE, ("storage_error", 4)), result.stderr[-3000:]
+        row = conn.execute("SELECT status, exit_code, published FROM runs").fetchone()
+    # not published: what it stored does not count as exported, the next run exports it again
+    assert (result.returncode, row) == (ExitCode.STORAGE, ("storage_error", 4, 0)), result.stderr[-3000:]
 
 
 @pytest.mark.parametrize(("max_rate", "expected"), [("0.01", ExitCode.FAILED), ("0.5", ExitCode.OK)])
@@ -414,6 +436,29 @@ def test_an_older_database_gets_the_runs_table(tmp_path: Path) -> None:
     runs = store.conn.execute("SELECT run_id, status FROM runs").fetchall()
     store.close()
     assert (version, runs) == (SCHEMA_VERSION, [("r1", "ok")])
+
+
+def test_runs_of_a_version_4_database_count_as_published(tmp_path: Path) -> None:
+    """Before version 5 a run was recorded at its end, after its feeds: its row stays trusted."""
+    db = tmp_path / "v4.sqlite3"
+    SQLiteStore(db).close()
+    with sqlite3.connect(db) as conn:  # the runs table as version 4 left it, with one run
+        conn.execute("DROP TABLE runs")
+        conn.execute(
+            "CREATE TABLE runs (run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, status TEXT "
+            "NOT NULL, exit_code INTEGER NOT NULL, pages INTEGER NOT NULL DEFAULT 0, reviews INTEGER NOT NULL "
+            "DEFAULT 0, near_copies INTEGER NOT NULL DEFAULT 0, errors INTEGER NOT NULL DEFAULT 0, summary TEXT NOT NULL)"
+        )
+        conn.execute(
+            "INSERT INTO runs (run_id, started_at, status, exit_code, summary) VALUES ('r4', 'x', 'ok', 0, '{}')"
+        )
+        conn.execute("INSERT INTO pages (url, etag, run_id) VALUES ('http://a.example/', '\"1\"', 'r4')")
+        conn.execute("PRAGMA user_version = 4")
+    store = SQLiteStore(db)
+    state = store.page_state("http://a.example/")
+    published = store.conn.execute("SELECT published FROM runs").fetchall()
+    store.close()
+    assert (state is not None and state.etag, published) == ('"1"', [(1,)])
 
 
 # -- logging to a file -------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import datetime as dt
 import logging
 import sys
 from pathlib import Path
@@ -23,8 +24,10 @@ from twisted.python.failure import Failure
 
 from reviewcrawl.extensions import RunRecorder
 from reviewcrawl.lock import LockHeld, RunLock, lock_name, pid_alive
+from reviewcrawl.recovery import StorageUnavailable, begin_run, check_data_dir
 from reviewcrawl.runs import STORAGE_ERRORS, ConfigurationError, ExitCode
 from reviewcrawl.sites import ProfileError
+from reviewcrawl.spiders.reviews import ReviewsSpider, new_run_id
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +56,11 @@ class Command(ScrapyCrawlCommand):
         assert self.settings is not None
         lock_dir = self.settings.get("REVIEWCRAWL_LOCK_DIR") or ""
         data_dir = Path(self.settings.get("REVIEWCRAWL_DATA_DIR") or "data")
+        try:  # before the lock, whose directory is made in it
+            check_data_dir(data_dir.absolute())
+        except StorageUnavailable as exc:
+            _say(f"cannot start: {exc}")
+            raise SystemExit(ExitCode.STORAGE) from None
         name = lock_name(args[0], site=opts.spargs.get("site"), url=opts.spargs.get("url"))
         lock = RunLock(Path(lock_dir) / name if lock_dir else data_dir / "locks" / name)
         try:
@@ -95,11 +103,34 @@ class Command(ScrapyCrawlCommand):
             crawler = self._create_crawler(args[0])
         except KeyError as exc:
             raise UsageError(str(exc).strip("'\"")) from None
+        if issubclass(crawler.spidercls, ReviewsSpider) and not self._begin(crawler, opts):
+            self.exitcode = ExitCode.STORAGE
+            return
         failures: list[BaseException] = []
         started = self.crawler_process.crawl(crawler, **opts.spargs)
         _collect_failure(started, failures)
         self.crawler_process.start()
         self.exitcode = self._exit_code(crawler, failures)
+
+    def _begin(self, crawler: Crawler, opts: argparse.Namespace) -> bool:
+        """Write the run's row in the state database before crawling (reviewcrawl/recovery.py):
+        the killed runs of this lock are marked and their unpublished work is redone by this run.
+        False, with one line on stderr, when the state database cannot be written."""
+        settings = crawler.settings
+        data_dir = Path(settings.get("REVIEWCRAWL_DATA_DIR") or "data").absolute()
+        now = dt.datetime.now(dt.UTC)
+        run_id = opts.spargs.setdefault("run_id", new_run_id(now))
+        lock = self.lock.path if self.lock is not None else None
+        stale = self.lock.stale_pid if self.lock is not None else None
+        try:
+            start = begin_run(data_dir, run_id, now.isoformat(timespec="seconds"), lock=lock, stale_pid=stale)
+        except STORAGE_ERRORS as exc:
+            cause = getattr(exc, "strerror", None) or str(exc)
+            _say(f"cannot start, storage error: the state database {data_dir / 'reviewcrawl.sqlite3'}: {cause}")
+            return False
+        # read by RunRecorder, for the run's summary (settings are frozen when the crawl starts)
+        settings.set("REVIEWCRAWL_RUN_WARNINGS", start.warnings, priority="cmdline")
+        return True
 
     def _exit_code(self, crawler: Crawler, failures: list[BaseException]) -> int:
         try:

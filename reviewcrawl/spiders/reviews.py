@@ -35,7 +35,7 @@ from reviewcrawl.faults import classify, http_kind, looks_binary, record_fault
 from reviewcrawl.incremental import STATE_META, is_newer, parse_http_date
 from reviewcrawl.items import Page
 from reviewcrawl.retryafter import TOO_LONG_META
-from reviewcrawl.runs import STORAGE_ERRORS
+from reviewcrawl.runs import STORAGE_ERRORS, storage_error
 from reviewcrawl.sites import ProfileError, SiteProfile, load_profiles, profile_for_url
 from reviewcrawl.storage import SQLiteStore
 from reviewcrawl.storage.sqlite import PageState
@@ -148,26 +148,27 @@ class ReviewsSpider(SitemapSpider):
     def _storage_error(self, exc: BaseException, doing: str) -> None:
         """The state could not be read or written: the run says so (exit code 4) and goes on;
         the worst outcome is that the next run fetches more than it had to."""
-        self.crawler.stats.inc_value(f"reviewcrawl/errors/storage/{type(exc).__name__}")
-        logger.error("State database: could not %s: %s", doing, exc)
+        storage_error(self.crawler.stats, f"the state database {self._state_path()} (could not {doing})", exc, logger)
+
+    def _state_path(self) -> Path:
+        return Path(self.settings.get("REVIEWCRAWL_DATA_DIR") or "data").absolute() / "reviewcrawl.sqlite3"
 
     def _open_state(self) -> None:
-        data_dir = Path(self.settings.get("REVIEWCRAWL_DATA_DIR") or "data")
         try:
-            self.page_state = SQLiteStore(data_dir / "reviewcrawl.sqlite3")
+            self.page_state = SQLiteStore(self._state_path())
         except STORAGE_ERRORS as exc:
             self._storage_error(exc, "open it (every page is fetched in full)")
         if self.full:
             logger.info("Run %s: full crawl (-a full=1): every page fetched, every review exported", self.run_id)
 
     def state_of(self, url: str) -> PageState | None:
-        """What the last recorded run left for this URL (None: fetch it as new)."""
+        """What the last published run left for this URL (None: fetch it as new)."""
         if self.page_state is None:
             return None
         try:
             return self.page_state.page_state(url)
         except STORAGE_ERRORS as exc:
-            self._storage_error(exc, f"read the state of {url}")
+            self._storage_error(exc, "read the state of a page; it is fetched in full")
             return None
 
     def _remember(self, response: Response, outputs: list[Any]) -> None:

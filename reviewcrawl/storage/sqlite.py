@@ -11,7 +11,8 @@ from typing import Any
 
 __all__ = ["CONTENT_COLUMNS", "SCHEMA_VERSION", "PageState", "SQLiteStore", "content_of"]
 
-SCHEMA_VERSION = 4  # 2: the duplicates table; 3: the runs table; 4: the pages table (incremental crawls)
+SCHEMA_VERSION = 5  # 2: the duplicates table; 3: the runs table; 4: the pages table (incremental crawls);
+# 5: runs.published, runs.lock, runs.pid (a run's row is written at its start: killed runs are found)
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS reviews (
@@ -54,7 +55,11 @@ CREATE TABLE IF NOT EXISTS duplicates (
     found_at      TEXT NOT NULL
 );
 CREATE INDEX IF NOT EXISTS duplicates_original ON duplicates(original_url);
--- one row per run: its summary (the run-<run_id>.json beside the feed), the main counts as columns
+-- one row per run: its summary (the run-<run_id>.json beside the feed), the main counts as columns.
+-- Written when the run starts (status 'running', exit_code 5 until it ends; its lock file and PID),
+-- replaced when it ends; a run killed on the way stays 'running' until the next run that takes its
+-- lock marks it 'killed' (reviewcrawl/recovery.py). published: 1 once every feed of the run is under
+-- its final name; only published runs' pages and reviews count as exported (see page_state)
 CREATE TABLE IF NOT EXISTS runs (
     run_id       TEXT PRIMARY KEY,
     started_at   TEXT NOT NULL,
@@ -65,7 +70,10 @@ CREATE TABLE IF NOT EXISTS runs (
     reviews      INTEGER NOT NULL DEFAULT 0,
     near_copies  INTEGER NOT NULL DEFAULT 0,
     errors       INTEGER NOT NULL DEFAULT 0,
-    summary      TEXT NOT NULL
+    summary      TEXT NOT NULL,
+    published    INTEGER NOT NULL DEFAULT 1,
+    lock         TEXT,
+    pid          INTEGER
 );
 -- what the last fetch of each URL left for the next run (reviewcrawl/incremental.py): its HTTP
 -- validators, when its body was last downloaded, the requests it led to (replayed when the page
@@ -80,6 +88,10 @@ CREATE TABLE IF NOT EXISTS pages (
     review         TEXT
 );
 """
+
+RUN_ADDED_COLUMNS = {"published": "INTEGER NOT NULL DEFAULT 1", "lock": "TEXT", "pid": "INTEGER"}
+#: status of a run's row from its start to its end; of a run that never ended (reviewcrawl/recovery.py)
+RUNNING, KILLED = "running", "killed"
 
 RUN_COLUMNS = ("run_id", "started_at", "finished_at", "status", "exit_code", "pages", "reviews", "near_copies", "errors")  # fmt: skip
 
@@ -162,7 +174,20 @@ class SQLiteStore:
                 f"{self.path}: schema version {version} is newer than this reviewcrawl ({SCHEMA_VERSION})"
             )
         self.conn.executescript(SCHEMA)
-        self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+        if version < SCHEMA_VERSION:
+            self._migrate()
+            self.conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+
+    def _migrate(self) -> None:
+        """Columns added to existing tables since their first version (CREATE TABLE IF NOT EXISTS
+        leaves an older table as it was). Runs recorded before version 5 were recorded at their
+        end, after their feeds: published."""
+        have = {row[1] for row in self.conn.execute("PRAGMA table_info(runs)")}
+        with self.conn:
+            self.conn.execute("BEGIN")
+            for column, decl in RUN_ADDED_COLUMNS.items():
+                if column not in have:
+                    self.conn.execute(f"ALTER TABLE runs ADD COLUMN {column} {decl}")
 
     def upsert(self, records: Iterable[Mapping[str, Any]]) -> int:
         """Write a batch in one transaction; returns the number of records given."""
@@ -222,23 +247,56 @@ class SQLiteStore:
         return (row[0], row[1]) if row else None
 
     def add_run(self, summary: Mapping[str, Any]) -> None:
-        """Record a run's summary (a run recorded again, with the same run_id, is replaced)."""
-        columns = (*RUN_COLUMNS, "summary")
-        values = (*(summary.get(c) for c in RUN_COLUMNS), _json(dict(summary)))
+        """Record a run's summary when it ends (a run recorded again, with the same run_id, is
+        replaced; the lock and PID of its start row are kept). ``summary["published"]`` (default
+        true) says whether its feeds are all under their final names."""
+        columns = (*RUN_COLUMNS, "summary", "published")
+        counts = ("pages", "reviews", "near_copies", "errors")
+        values = (
+            *(int(summary.get(c) or 0) if c in counts else summary.get(c) for c in RUN_COLUMNS),
+            _json(dict(summary)),
+            int(bool(summary.get("published", True))),
+        )
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "run_id")
         with self.conn:
             self.conn.execute("BEGIN")
             self.conn.execute(
-                f"INSERT OR REPLACE INTO runs ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})", values
+                f"INSERT INTO runs ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+                f"ON CONFLICT(run_id) DO UPDATE SET {updates}",
+                values,
             )
 
-    # -- incremental crawls: only what a run that was recorded (a `runs` row) left counts; a run
-    # killed before its summary published nothing, so what it wrote is ignored by the next run --
+    def start_run(self, run_id: str, started_at: str, *, lock: str | None, pid: int) -> None:
+        """The row of a run that starts: 'running', not published, its lock file and PID. What the
+        run writes before its row is replaced at its end (add_run) does not count as exported."""
+        summary = {"run_id": run_id, "started_at": started_at, "status": RUNNING}
+        with self.conn:
+            self.conn.execute("BEGIN")
+            self.conn.execute(
+                "INSERT OR REPLACE INTO runs (run_id, started_at, status, exit_code, summary, published, lock, pid) "
+                "VALUES (?, ?, ?, 5, ?, 0, ?, ?)",
+                (run_id, started_at, RUNNING, _json(summary), lock, pid),
+            )
+
+    def running_runs(self) -> list[dict[str, Any]]:
+        """Rows of runs that started and never ended (running now, or killed): run_id, started_at, lock, pid."""
+        rows = self.conn.execute(
+            "SELECT run_id, started_at, lock, pid FROM runs WHERE status = ? ORDER BY run_id", (RUNNING,)
+        ).fetchall()
+        return [dict(zip(("run_id", "started_at", "lock", "pid"), row, strict=True)) for row in rows]
+
+    def run_statuses(self) -> dict[str, str]:
+        return dict(self.conn.execute("SELECT run_id, status FROM runs").fetchall())
+
+    # -- incremental crawls: only what a published run (its `runs` row says published = 1) left
+    # counts; a run killed before its feeds were renamed into place published nothing, so what it
+    # wrote is ignored by the next run, which fetches and exports it again --
 
     def page_state(self, url: str) -> PageState | None:
-        """What the last recorded run learned about a URL, or None."""
+        """What the last published run learned about a URL, or None."""
         row = self.conn.execute(
             "SELECT p.etag, p.last_modified, p.fetched_at, p.links, p.review FROM pages p "
-            "JOIN runs r ON r.run_id = p.run_id WHERE p.url = ?",
+            "JOIN runs r ON r.run_id = p.run_id AND r.published = 1 WHERE p.url = ?",
             (url,),
         ).fetchone()
         if row is None:
@@ -275,10 +333,10 @@ class SQLiteStore:
             )
 
     def published_review(self, canonical_url: str) -> dict[str, Any] | None:
-        """The stored content of a review as last exported by a recorded run, or None."""
+        """The stored content of a review as last exported by a published run, or None."""
         row = self.conn.execute(
             f"SELECT {', '.join('v.' + c for c in CONTENT_COLUMNS)} FROM reviews v "
-            "JOIN runs r ON r.run_id = v.run_id WHERE v.canonical_url = ?",
+            "JOIN runs r ON r.run_id = v.run_id AND r.published = 1 WHERE v.canonical_url = ?",
             (canonical_url,),
         ).fetchone()
         return dict(zip(CONTENT_COLUMNS, row, strict=True)) if row else None
