@@ -12,6 +12,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
+
 __all__ = [
     "STORAGE_ERRORS",
     "ConfigurationError",
@@ -24,8 +26,8 @@ __all__ = [
 ]
 
 
-#: exceptions that mean the data could not be written (disk full, read-only, database locked)
-STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
+#: exceptions that mean the data could not be written (disk full, read-only, database locked or gone)
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError, psycopg.Error)
 
 
 class ConfigurationError(ValueError):
