@@ -29,7 +29,7 @@ from reviewcrawl.items import REVIEW_FIELDS, Rejected, Review
 from reviewcrawl.runs import STORAGE_ERRORS, ExitCode, SiteExpectation, build_summary, decide
 from reviewcrawl.sites import profile_for_url
 from reviewcrawl.spiders.reviews import START_META
-from reviewcrawl.storage import SQLiteStore
+from reviewcrawl.storage import SchemaError, open_database
 
 __all__ = ["RunRecorder"]
 
@@ -145,14 +145,16 @@ class RunRecorder:
         written = self._write_file(summary)
         if not written:
             summary = self._summary()
+        # the state database's runs table says which runs' pages and reviews count (incremental
+        # crawls); the database's (when it is another one) is the analysts' copy
+        state = f"sqlite:///{self.data_dir / 'reviewcrawl.sqlite3'}"
+        database = self.settings.get("REVIEWCRAWL_DATABASE_URL") or state
         try:
-            store = SQLiteStore(self.data_dir / "reviewcrawl.sqlite3")
-            try:
-                store.add_run(summary)
-            finally:
-                store.close()
-        except STORAGE_ERRORS as exc:
-            logger.error("Could not record the run in the state database: %s", exc)
+            for url in dict.fromkeys((state, database)):
+                with open_database(url) as store:
+                    store.add_run(summary)
+        except (*STORAGE_ERRORS, SchemaError, ValueError) as exc:  # ValueError: a URL of no backend
+            logger.error("Could not record the run in the database: %s", exc)
             self.stats.inc_value(f"reviewcrawl/errors/storage/{type(exc).__name__}")
             summary = self._summary()
             if written:

@@ -9,10 +9,10 @@ import dataclasses
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
@@ -33,6 +33,7 @@ from reviewcrawl.storage import POSTGRES_SCHEMES, SQLiteStore, Store, open_datab
 from reviewcrawl.storage.base import CONTENT_COLUMNS, content_of
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _run(crawler: Crawler) -> tuple[str, dt.datetime]:
@@ -53,6 +54,17 @@ class _Pipeline(CrawlerComponent):
         except STORAGE_ERRORS as exc:
             self.stats.inc_value(f"reviewcrawl/errors/storage/{type(exc).__name__}")
             raise
+
+
+@contextlib.contextmanager
+def _logged(pipeline: _Pipeline, what: str) -> Iterator[None]:
+    """At close: a storage failure is counted (the exit code says so) and logged in one line, not
+    raised: a traceback tells the operator nothing more, and the other pipelines still close."""
+    try:
+        yield
+    except STORAGE_ERRORS as exc:
+        pipeline.stats.inc_value(f"reviewcrawl/errors/storage/{type(exc).__name__}")
+        logger.error("%s failed: %s", what, exc)
 
 
 def load_schema() -> dict[str, Any]:
@@ -148,6 +160,7 @@ class NearDuplicatePipeline(_Pipeline):
         self.facts: dict[str, tuple[str | None, str | None]] = {}  # this run's originals: site, date
         self.displaced: dict[str, str] = {}  # original -> the review that displaced it
         self.links: list[dict[str, Any]] = []
+        self.read_failed = False
 
     def open_spider(self) -> None:
         with self.storage_errors():
@@ -204,14 +217,28 @@ class NearDuplicatePipeline(_Pipeline):
     def _original(self, key: str) -> str:
         """The original a key names now: an original displaced later names its replacement."""
         for _ in range(100):  # a chain of displacements is short; the bound is against a cycle
-            nxt = self.displaced.get(key) or (self.store.original_of(key) if self.store else None)
+            nxt = self.displaced.get(key) or self._read(lambda store, k=key: store.original_of(k))
             if nxt is None or nxt == key:
                 return key
             key = nxt
         return key
 
+    def _read(self, query: Callable[[Store], T]) -> T | None:
+        """A read of the database; None when it fails (the review goes on without what it would
+        have said: an earlier run's link or original's facts), counted and logged once."""
+        if self.store is None:
+            return None
+        try:
+            return query(self.store)
+        except STORAGE_ERRORS as exc:
+            self.stats.inc_value(f"reviewcrawl/errors/storage/{type(exc).__name__}")
+            if not self.read_failed:
+                logger.error("Database unreadable, near-copies checked against this run only: %s", exc)
+            self.read_failed = True
+            return None
+
     def _outranks(self, item: Review, original: str) -> bool:
-        facts = self.facts.get(original) or (self.store.review_facts(original) if self.store else None)
+        facts = self.facts.get(original) or self._read(lambda store: store.review_facts(original))
         if facts is None:
             return False
         site, published = facts
@@ -241,15 +268,17 @@ class NearDuplicatePipeline(_Pipeline):
     def close_spider(self) -> None:
         # runs after DatabasePipeline's (Scrapy closes pipelines in reverse order): the reviews
         # written in batches are all there for sync_links to correct
-        with self.storage_errors():
+        with _logged(self, f"Writing {len(self.links)} near-copy links"):
             self.flush()
+        with _logged(self, "Closing the near-copy index"):
             if self.index is not None:
                 self.index.close()
-            if self.store is not None:
+        if self.store is not None:
+            with _logged(self, "Linking near-copies in the reviews table"):
                 self.stats.set_value("reviewcrawl/near_copy_links_synced", self.store.sync_links())
-                self.store.close()
-            if self.state is not None:
-                self.state.close()
+            self.store.close()
+        if self.state is not None:
+            self.state.close()
 
 
 class DatabasePipeline(_Pipeline):
@@ -283,6 +312,7 @@ class DatabasePipeline(_Pipeline):
         self.state: SQLiteStore | None = None  # the pages table (writer thread)
         self.pool = ThreadPool(minthreads=1, maxthreads=1, name="reviewcrawl-db-writer")
         self.timer: LoopingCall | None = None
+        self.read_failed = False
 
     def open_spider(self) -> None:
         with self.storage_errors():
@@ -373,19 +403,24 @@ class DatabasePipeline(_Pipeline):
             self.stats.set_value("reviewcrawl/db_rows_not_written", lost)
             logger.error("%d records are not in the database %s (they are in the feed: load it with `scrapy load`)",
                          lost, redact(self.url))  # fmt: skip
-        with self.storage_errors():
-            try:
-                self.stats.set_value("reviewcrawl/db_rows_total", self.store.count())
-            finally:
-                for store in (self.store, self.writer, self.state):
-                    store.close()
+        with _logged(self, f"Counting the reviews in {redact(self.url)}"):
+            self.stats.set_value("reviewcrawl/db_rows_total", self.store.count())
+        for store in (self.store, self.writer, self.state):
+            store.close()
 
     def _unchanged(self, item: Review, key: str) -> bool:
         """Is the review as the last recorded run stored it? Fills date_modified when it changed."""
         if self.store is None:
             return False
-        with self.storage_errors():
+        try:
             stored = self.store.published_review(key)
+        except STORAGE_ERRORS as exc:  # the database is gone: export the review (it may be unchanged)
+            self.stats.inc_value(f"reviewcrawl/errors/storage/{type(exc).__name__}")
+            if not self.read_failed:
+                logger.error("Database %s unreadable, exporting reviews without the unchanged check: %s",
+                             redact(self.url), exc)  # fmt: skip
+            self.read_failed = True
+            return False
         if stored is None:
             return False  # new (or only written by a run that never finished: publish it now)
         mine = content_of(ItemAdapter(item).asdict())

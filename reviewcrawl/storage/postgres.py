@@ -58,24 +58,34 @@ class PostgresStore(Store):
     def __init__(self, url: str) -> None:
         from reviewcrawl.storage import redact
 
+        self.url = url
         self.where = redact(url)
-        try:
-            self.conn = psycopg.connect(url, autocommit=True, connect_timeout=10, application_name="reviewcrawl")
-        except psycopg.Error as exc:
-            raise psycopg.OperationalError(f"{self.where}: {exc}".strip()) from None
+        self.conn = self._connect()
         try:
             self.migrate()
         except BaseException:
             self.conn.close()
             raise
 
+    def _connect(self) -> psycopg.Connection[Any]:
+        try:
+            return psycopg.connect(self.url, autocommit=True, connect_timeout=10, application_name="reviewcrawl")
+        except psycopg.Error as exc:
+            raise psycopg.OperationalError(f"{self.where}: {exc}".strip()) from None
+
+    def _live(self) -> psycopg.Connection[Any]:
+        """The connection, made again when the server dropped it (a restart, a network cut)."""
+        if self.conn.closed or self.conn.broken:
+            self.conn = self._connect()
+        return self.conn
+
     @contextlib.contextmanager
     def _transaction(self) -> Iterator[_Cursor]:
-        with self.conn.transaction(), self.conn.cursor() as cur:
+        with self._live().transaction(), self.conn.cursor() as cur:
             yield _Cursor(cur)
 
     def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
-        with self.conn.cursor() as cur:
+        with self._live().cursor() as cur:
             cur.execute(_pg(sql), params or None)
             return cur.fetchall()
 
@@ -87,7 +97,7 @@ class PostgresStore(Store):
         feed holds a canonical_url twice, its latest line wins and its earliest fetch is first_seen)."""
         n = 0
         cols = ", ".join(COLUMNS)
-        with self.conn.transaction(), self.conn.cursor() as cur:
+        with self._live().transaction(), self.conn.cursor() as cur:
             cur.execute("CREATE TEMP TABLE reviews_load (LIKE reviews) ON COMMIT DROP")
             with cur.copy(f"COPY reviews_load ({cols}) FROM STDIN") as copy:
                 for record in records:
