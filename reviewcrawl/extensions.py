@@ -29,7 +29,7 @@ from reviewcrawl.items import REVIEW_FIELDS, Rejected, Review
 from reviewcrawl.runs import STORAGE_ERRORS, ExitCode, SiteExpectation, build_summary, decide, storage_error
 from reviewcrawl.sites import profile_for_url
 from reviewcrawl.spiders.reviews import START_META
-from reviewcrawl.storage import SQLiteStore
+from reviewcrawl.storage import SchemaError, open_database, redact
 
 __all__ = ["RunRecorder"]
 
@@ -145,15 +145,16 @@ class RunRecorder:
         written = self._write_file(summary)
         if not written:
             summary = self._summary()
+        # the state database's runs table says which runs' pages and reviews count (incremental
+        # crawls); the database's (when it is another one) is the analysts' copy
+        state = f"sqlite:///{self.data_dir / 'reviewcrawl.sqlite3'}"
+        database = self.settings.get("REVIEWCRAWL_DATABASE_URL") or state
         try:
-            store = SQLiteStore(self.data_dir / "reviewcrawl.sqlite3")
-            try:
-                store.add_run(summary)
-            finally:
-                store.close()
-        except STORAGE_ERRORS as exc:
-            where = f"the state database {self.data_dir / 'reviewcrawl.sqlite3'} (the run's row)"
-            storage_error(self.stats, where, exc, logger)
+            for url in dict.fromkeys((state, database)):
+                with open_database(url) as store:
+                    store.add_run(summary)
+        except (*STORAGE_ERRORS, SchemaError, ValueError) as exc:  # ValueError: a URL of no backend
+            storage_error(self.stats, f"the database {redact(url)} (the run's row)", exc, logger)
             summary = self._summary()
             if written:
                 self._write_file(summary)

@@ -5,18 +5,23 @@ reviewcrawl.storage. Order (settings.ITEM_PIPELINES): extract -> validate -> nea
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from twisted.internet.defer import Deferred, succeed
+from twisted.internet.task import LoopingCall
+from twisted.internet.threads import deferToThreadPool
+from twisted.python.threadpool import ThreadPool
 
 from reviewcrawl.component import CrawlerComponent
 from reviewcrawl.dedup import Match, NearDuplicateIndex, fingerprint
@@ -26,10 +31,11 @@ from reviewcrawl.faults import record_fault
 from reviewcrawl.items import Page, Rejected, Review
 from reviewcrawl.runs import STORAGE_ERRORS, ConfigurationError, storage_error
 from reviewcrawl.sites import load_profiles
-from reviewcrawl.storage import SQLiteStore
-from reviewcrawl.storage.sqlite import CONTENT_COLUMNS, content_of
+from reviewcrawl.storage import POSTGRES_SCHEMES, SQLiteStore, Store, open_database, redact
+from reviewcrawl.storage.base import CONTENT_COLUMNS, content_of
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 def _run(crawler: Crawler) -> tuple[str, dt.datetime]:
@@ -110,6 +116,18 @@ def state_database(settings: Any) -> Path:
     return Path(settings.get("REVIEWCRAWL_DATA_DIR", "data")) / "reviewcrawl.sqlite3"
 
 
+def database_url(settings: Any) -> str:
+    """REVIEWCRAWL_DATABASE_URL (where reviews, duplicates and runs go), by default the state database;
+    ConfigurationError for a URL of no backend (shown without its password)."""
+    url = settings.get("REVIEWCRAWL_DATABASE_URL") or f"sqlite:///{state_database(settings)}"
+    scheme = url.split(":", 1)[0]
+    if not (url.startswith("sqlite:///") or scheme in POSTGRES_SCHEMES):
+        raise ConfigurationError(
+            f"unsupported REVIEWCRAWL_DATABASE_URL {redact(url)!r}: use sqlite:///PATH or postgresql://USER@HOST/DB"
+        )
+    return url
+
+
 class NearDuplicatePipeline(_Pipeline):
     """Fingerprint each review (title + text) and link a near-copy to its original (duplicate_of).
 
@@ -128,19 +146,23 @@ class NearDuplicatePipeline(_Pipeline):
             raise ConfigurationError(f"REVIEWCRAWL_DUPLICATES must be 'mark' or 'drop', not {self.mode!r}")
         self.storage = settings.get("REVIEWCRAWL_DEDUP_STORAGE") or "state"
         self.db_path = state_database(settings)
+        self.database_url = database_url(settings)
         profiles = load_profiles(settings.getlist("REVIEWCRAWL_SITE_DIRS"))
         self.preferred = {name for name, p in profiles.items() if p.preferred}
         self.index: NearDuplicateIndex | None = None
-        self.store: SQLiteStore | None = None
+        self.store: Store | None = None  # the database: reviews, duplicates
+        self.state: SQLiteStore | None = None  # the state database: pages
         self.seen_canonical: set[str] = set()
         self.facts: dict[str, tuple[str | None, str | None]] = {}  # this run's originals: site, date
         self.displaced: dict[str, str] = {}  # original -> the review that displaced it
         self.links: list[dict[str, Any]] = []
 
     def open_spider(self) -> None:
+        with self.storage_errors(f"the database {redact(self.database_url)} (near-copy links not written)"):
+            self.store = open_database(self.database_url)
         # without the index, reviews go out without their near-copy check (counted as a storage error)
         with self.storage_errors(f"the near-copy index in {self.db_path} (reviews go out unchecked)"):
-            self.store = SQLiteStore(self.db_path)
+            self.state = SQLiteStore(self.db_path)
             storage = f"sqlite:///{self.db_path}" if self.storage == "state" else self.storage
             self.index = NearDuplicateIndex(None if storage == "memory" else storage)
 
@@ -183,8 +205,8 @@ class NearDuplicatePipeline(_Pipeline):
             logger.info("Near-copy: %s of %s (resemblance %.2f, containment %.2f)", key, original,
                         match.similarity, match.containment)  # fmt: skip
         if self.mode == "drop":
-            if self.store is not None and item.url:  # a page answering 304 next time is this copy, seen
-                self.store.mark_review_pages([(item.url, key)])
+            if self.state is not None and item.url:  # a page answering 304 next time is this copy, seen
+                self.state.mark_review_pages([(item.url, key)])
             self.stats.inc_value("reviewcrawl/near_copies_dropped")
             self.stats.inc_value(f"reviewcrawl/sites/{item.site}/near_copies_dropped")
             raise DropItem(f"near-copy of {original}: {key}", log_level="INFO")
@@ -193,14 +215,25 @@ class NearDuplicatePipeline(_Pipeline):
     def _original(self, key: str) -> str:
         """The original a key names now: an original displaced later names its replacement."""
         for _ in range(100):  # a chain of displacements is short; the bound is against a cycle
-            nxt = self.displaced.get(key) or (self.store.original_of(key) if self.store else None)
+            nxt = self.displaced.get(key) or self._read(lambda store, k=key: store.original_of(k))
             if nxt is None or nxt == key:
                 return key
             key = nxt
         return key
 
+    def _read(self, query: Callable[[Store], T]) -> T | None:
+        """A read of the database; None when it fails (the review goes on without what it would
+        have said: an earlier run's link or original's facts), counted and logged once."""
+        if self.store is None:
+            return None
+        with self.storage_errors(
+            f"the database {redact(self.database_url)} (near-copies checked against this run only)"
+        ):
+            return query(self.store)
+        return None
+
     def _outranks(self, item: Review, original: str) -> bool:
-        facts = self.facts.get(original) or (self.store.review_facts(original) if self.store else None)
+        facts = self.facts.get(original) or self._read(lambda store: store.review_facts(original))
         if facts is None:
             return False
         site, published = facts
@@ -230,19 +263,28 @@ class NearDuplicatePipeline(_Pipeline):
     def close_spider(self) -> None:
         # runs after DatabasePipeline's (Scrapy closes pipelines in reverse order): the reviews
         # written in batches are all there for sync_links to correct
-        with self.storage_errors(f"the near-copy links in {self.db_path}"):
+        with self.storage_errors(f"the near-copy links in {redact(self.database_url)}"):
             self.flush()
-            if self.store is not None:
-                self.stats.set_value("reviewcrawl/near_copy_links_synced", self.store.sync_links())
         with self.storage_errors(f"the near-copy index in {self.db_path}"):
             if self.index is not None:
                 self.index.close()
         if self.store is not None:
+            with self.storage_errors(f"the near-copy links in {redact(self.database_url)}"):
+                self.stats.set_value("reviewcrawl/near_copy_links_synced", self.store.sync_links())
             self.store.close()
+        if self.state is not None:
+            self.state.close()
 
 
 class DatabasePipeline(_Pipeline):
-    """Batched idempotent upserts of the exported reviews into the database.
+    """Batched idempotent upserts of the exported reviews into the database (SQLite or PostgreSQL).
+
+    Writes leave the reactor: a batch (REVIEWCRAWL_DB_BATCH_SIZE records, or what came in during
+    REVIEWCRAWL_DB_FLUSH_SECONDS) goes to one writer thread with a connection of its own, in
+    order, while the crawl goes on; the item that filled the batch waits for it (back-pressure).
+    A batch the database refuses (gone, full, read-only) is kept and tried again at the next
+    flush and at close; the records are in the feed whatever happens (``scrapy load`` puts them
+    in later), and the run's storage errors make its exit code 4.
 
     Incremental: a review whose content (every field but fetched_at and run_id) equals what the
     last published run stored is not exported again (counted as unchanged); a changed one is, with
@@ -252,26 +294,33 @@ class DatabasePipeline(_Pipeline):
     def __init__(self, crawler: Crawler) -> None:
         super().__init__(crawler)
         settings = crawler.settings
-        url = settings.get("REVIEWCRAWL_DATABASE_URL") or ""
-        if not url:
-            url = f"sqlite:///{state_database(settings)}"
-        if not url.startswith("sqlite:///"):
-            raise ConfigurationError(
-                f"unsupported REVIEWCRAWL_DATABASE_URL (sqlite:///PATH only so far): {url.split('@')[-1]}"
-            )
-        self.path = Path(url[len("sqlite:///") :])
+        self.url = database_url(settings)
+        self.state_path = state_database(settings)
         self.batch_size = settings.getint("REVIEWCRAWL_DB_BATCH_SIZE", 500)
+        self.flush_seconds = settings.getfloat("REVIEWCRAWL_DB_FLUSH_SECONDS", 5.0)
         self.buffer: list[dict[str, Any]] = []
         self.pages: list[tuple[str, str]] = []  # (page url, canonical_url) of the reviews seen
         self.touched: list[str] = []  # unchanged reviews: last_seen moves on
-        self.store: SQLiteStore | None = None
-        #: a write failed: the rows wait for one more try at the close (not one per item)
-        self.failed = False
-        self.where = f"the database {self.path}"
+        self.failed: list[Batch] = []  # batches the database refused: tried again at the next flush
+        self.store: Store | None = None  # reads, on the reactor thread
+        self.writer: Store | None = None  # writes, on the writer thread only
+        self.state: SQLiteStore | None = None  # the pages table (writer thread)
+        self.pool = ThreadPool(minthreads=1, maxthreads=1, name="reviewcrawl-db-writer")
+        self.timer: LoopingCall | None = None
+        self.where = f"the database {redact(self.url)}"
 
     def open_spider(self) -> None:
         with self.storage_errors(self.where):
-            self.store = SQLiteStore(self.path)
+            self.store = open_database(self.url)
+            self.writer = open_database(self.url)
+            self.state = SQLiteStore(self.state_path)
+        from twisted.internet import reactor
+
+        self.pool.start()
+        # a forced shutdown (a second Ctrl-C) never closes the spider: the thread must not keep the process alive
+        reactor.addSystemEventTrigger("during", "shutdown", self._stop_pool)
+        self.timer = LoopingCall(self._flush_in_time)
+        self.timer.start(self.flush_seconds, now=False)
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, Review):
@@ -287,16 +336,81 @@ class DatabasePipeline(_Pipeline):
                 raise DropItem(f"unchanged since the last run: {key}", log_level="DEBUG")
             self.stats.inc_value("reviewcrawl/reviews_exported")
             self.buffer.append(ItemAdapter(item).asdict())
-            if len(self.buffer) >= self.batch_size and not self.failed:
-                self.flush()
+            if len(self.buffer) >= self.batch_size:
+                return self.flush().addCallback(lambda _: item)
         return item
+
+    def _flush_in_time(self) -> None:
+        if self.buffer or self.touched or self.pages or self.failed:
+            self.flush()
+
+    def _take(self) -> list[Batch]:
+        batch = Batch(self.buffer, self.touched, self.pages)
+        self.buffer, self.touched, self.pages = [], [], []
+        batches, self.failed = [*self.failed, batch], []
+        return batches
+
+    def flush(self) -> Deferred[None]:
+        """Hand what is buffered (and what failed before) to the writer thread; fires when written
+        or kept for a retry (never with an error: the records are in the feed either way)."""
+        from twisted.internet import reactor  # the one Scrapy installed (importing it earlier would install one)
+
+        batches = self._take()
+        if self.writer is None or self.state is None:  # the database could not be opened (said once)
+            return succeed(None)
+        d: Deferred[tuple[int, list[Batch]]] = deferToThreadPool(reactor, self.pool, self._write, batches)
+        return d.addCallback(self._written)
+
+    def _write(self, batches: list[Batch]) -> tuple[int, list[Batch]]:
+        """On the writer thread: write the batches in order; returns the records written and the
+        batches the database refused (from the first failure on: the order of writes is kept)."""
+        written = 0
+        for i, batch in enumerate(batches):
+            try:
+                written += batch.write(self.writer, self.state)
+            except STORAGE_ERRORS as exc:
+                batch.error = exc
+                return written, batches[i:]
+        return written, []
+
+    def _written(self, result: tuple[int, list[Batch]]) -> None:
+        written, refused = result
+        self.stats.inc_value("reviewcrawl/db_rows_written", written)
+        for batch in refused:
+            if batch.error is not None and not batch.reported:
+                batch.reported = True
+                where = f"{self.where} ({len(batch.records)} records kept for a retry; they are in the feed)"
+                storage_error(self.stats, where, batch.error, logger)
+        self.failed = [*refused, *self.failed]
+
+    def _stop_pool(self) -> None:
+        if self.pool.started and not self.pool.joined:
+            self.pool.stop()
+
+    def close_spider(self) -> None:
+        if self.timer is not None and self.timer.running:
+            self.timer.stop()
+        self._stop_pool()  # waits for the batches under way; their results reach no one now
+        if self.store is None or self.writer is None or self.state is None:
+            return
+        self._written(self._write(self._take()))  # the last batch and the retries, here and now
+        lost = sum(len(b.records) for b in self.failed if not b.done)
+        if lost:
+            self.stats.set_value("reviewcrawl/db_rows_not_written", lost)
+            logger.error("%d records are not in the database %s (they are in the feed: load it with `scrapy load`)",
+                         lost, redact(self.url))  # fmt: skip
+        with self.storage_errors(self.where):
+            self.stats.set_value("reviewcrawl/db_rows_total", self.store.count())
+        for store in (self.store, self.writer, self.state):
+            store.close()
 
     def _unchanged(self, item: Review, key: str) -> bool:
         """Is the review as the last published run stored it? Fills date_modified when it changed."""
         if self.store is None:
             return False
         stored = None
-        with self.storage_errors(self.where):
+        # the database unreadable: the review is exported (it may be unchanged; better twice than never)
+        with self.storage_errors(f"{self.where} (reviews exported without the unchanged check)"):
             stored = self.store.published_review(key)
         if stored is None:
             return False  # new (or only written by a run that never published its feeds: publish it now)
@@ -314,30 +428,29 @@ class DatabasePipeline(_Pipeline):
         full = bool(getattr(self.crawler.spider, "full", False))
         return same and not full
 
-    def flush(self) -> None:
-        """Write what waits; on a storage error keep it for the close (the items went on to the feed)."""
-        if self.store is None:
-            return
-        self.failed = True
-        with self.storage_errors(self.where):
-            self._write()
-            self.failed = False
 
-    def _write(self) -> None:
-        assert self.store is not None
-        if self.buffer:
-            self.stats.inc_value("reviewcrawl/db_rows_written", self.store.upsert(self.buffer))
-            self.buffer.clear()
+@dataclasses.dataclass
+class Batch:
+    """One flush's worth of database writes."""
+
+    records: list[dict[str, Any]]
+    touched: list[str]
+    pages: list[tuple[str, str]]
+    error: BaseException | None = None
+    reported: bool = False
+    done: bool = False
+
+    def write(self, store: Store | None, state: SQLiteStore | None) -> int:
+        """Write what is left of the batch; returns the records written now."""
+        assert store is not None and state is not None
+        written = 0
+        if self.records and not self.done:
+            written = store.upsert(self.records)
+            self.done = True
         if self.touched:
-            self.store.touch_reviews(self.touched, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
-            self.touched.clear()
+            store.touch_reviews(self.touched, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+            self.touched = []
         if self.pages:
-            self.store.mark_review_pages(self.pages)
-            self.pages.clear()
-
-    def close_spider(self) -> None:
-        if self.store is not None:
-            self.flush()
-            with self.storage_errors(self.where):
-                self.stats.set_value("reviewcrawl/db_rows_total", self.store.count())
-            self.store.close()
+            state.mark_review_pages(self.pages)
+            self.pages = []
+        return written

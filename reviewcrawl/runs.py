@@ -13,6 +13,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+import psycopg
+
 from reviewcrawl.faults import faults_by_kind
 
 __all__ = [
@@ -28,8 +30,8 @@ __all__ = [
 ]
 
 
-#: exceptions that mean the data could not be written (disk full, read-only, database locked)
-STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError)
+#: exceptions that mean the data could not be written (disk full, read-only, database locked or gone)
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError, psycopg.Error)
 
 
 #: stats key: the run's first storage error, "where: why" (named in the run's reasons)

@@ -427,8 +427,9 @@ def test_errors_feed_is_renamed_into_place_too(tmp_path: Path, demo_proxy: str) 
 def test_an_older_database_gets_the_runs_table(tmp_path: Path) -> None:
     db = tmp_path / "old.sqlite3"
     SQLiteStore(db).close()
-    with sqlite3.connect(db) as conn:  # as schema version 2 left it
+    with sqlite3.connect(db) as conn:  # as schema version 2 left it, before schema_migrations
         conn.execute("DROP TABLE runs")
+        conn.execute("DROP TABLE schema_migrations")
         conn.execute("PRAGMA user_version = 2")
     store = SQLiteStore(db)
     store.add_run({"run_id": "r1", "started_at": "2026-11-22T12:00:00+00:00", "status": "ok", "exit_code": 0})
@@ -443,6 +444,7 @@ def test_runs_of_a_version_4_database_count_as_published(tmp_path: Path) -> None
     db = tmp_path / "v4.sqlite3"
     SQLiteStore(db).close()
     with sqlite3.connect(db) as conn:  # the runs table as version 4 left it, with one run
+        conn.execute("DROP TABLE schema_migrations")  # version 4 said its version in user_version only
         conn.execute("DROP TABLE runs")
         conn.execute(
             "CREATE TABLE runs (run_id TEXT PRIMARY KEY, started_at TEXT NOT NULL, finished_at TEXT, status TEXT "

@@ -1,0 +1,373 @@
+"""The storage interface: every query reviewcrawl runs, written once for SQLite and PostgreSQL.
+
+A backend (reviewcrawl/storage/sqlite.py, reviewcrawl/storage/postgres.py) supplies a connection,
+a transaction, its placeholder and how it records schema versions; the SQL here is the subset both
+speak (``ON CONFLICT ... DO UPDATE``, ``UPDATE ... FROM``, ``IS DISTINCT FROM`` spelled per dialect).
+
+Writes are idempotent: a review row changes only when a record fetched at least as late as the
+stored one brings other content or a later ``last_seen``; loading the same feed twice, or an
+older feed after a newer one, changes nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from reviewcrawl.storage.schema import MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION
+
+__all__ = [
+    "COLUMNS",
+    "CONTENT_COLUMNS",
+    "DUPLICATE_COLUMNS",
+    "KILLED",
+    "RUNNING",
+    "RUN_COLUMNS",
+    "PageState",
+    "SchemaError",
+    "Store",
+    "content_of",
+    "row_from_record",
+]
+
+RUN_COLUMNS = ("run_id", "started_at", "finished_at", "status", "exit_code", "pages", "reviews", "near_copies", "errors")  # fmt: skip
+DUPLICATE_COLUMNS = ("copy_url", "original_url", "similarity", "containment", "exact", "dropped", "run_id", "found_at")
+CONTENT_COLUMNS = (
+    "url", "site", "title", "author", "date_published", "date_modified", "rating_value",
+    "rating_best", "rating_worst", "rating_normalized", "rating_raw", "aggregate_rating",
+    "item_reviewed", "language", "text", "fingerprint", "duplicate_of", "sources",
+)  # fmt: skip
+COLUMNS = ("canonical_url", *CONTENT_COLUMNS, "fetched_at", "run_id", "first_seen", "last_seen")
+
+
+class SchemaError(RuntimeError):
+    """The database's schema is newer than this reviewcrawl, or a migration failed."""
+
+
+class Cursor(Protocol):
+    def execute(self, sql: str, params: Sequence[Any] = ...) -> Any: ...
+    def executemany(self, sql: str, params: Iterable[Sequence[Any]]) -> Any: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+
+
+@dataclass(frozen=True)
+class PageState:
+    etag: str | None
+    last_modified: str | None
+    fetched_at: str | None
+    #: (url, callback name) of the requests the page led to
+    links: list[tuple[str, ...]]
+    #: canonical_url of the review the page gave, if any
+    review: str | None
+
+
+def _json(value: Any) -> str | None:
+    return None if value is None else json.dumps(value, ensure_ascii=False, sort_keys=True)
+
+
+def row_from_record(record: Mapping[str, Any]) -> tuple[Any, ...]:
+    """A record (a Review as a dict, or a feed line) as a reviews row, in COLUMNS order."""
+    rating = record.get("rating") or {}
+    seen = record.get("fetched_at")
+    values = {
+        **{k: record.get(k) for k in ("canonical_url", "url", "site", "title", "author", "date_published",
+                                       "date_modified", "language", "text", "fingerprint", "duplicate_of",
+                                       "fetched_at", "run_id")},
+        "rating_value": rating.get("value"),
+        "rating_best": rating.get("best"),
+        "rating_worst": rating.get("worst"),
+        "rating_normalized": rating.get("normalized"),
+        "rating_raw": rating.get("raw"),
+        "aggregate_rating": _json(record.get("aggregate_rating")),
+        "item_reviewed": _json(record.get("item_reviewed")),
+        "sources": _json(record.get("sources")),
+        "first_seen": seen,
+        "last_seen": seen,
+    }  # fmt: skip
+    return tuple(values[c] for c in COLUMNS)
+
+
+def content_of(record: Mapping[str, Any]) -> dict[str, Any]:
+    """A record's content as the reviews table stores it (every column but fetched_at, run_id)."""
+    return dict(zip(COLUMNS, row_from_record(record), strict=True))
+
+
+#: status of a run's row from its start to its end; of a run that never ended (reviewcrawl/recovery.py)
+RUNNING, KILLED = "running", "killed"
+
+
+def _now() -> str:
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+
+
+class Store:
+    """reviews, duplicates, runs and pages in one SQL database (see reviewcrawl/storage/schema.py)."""
+
+    #: how the dialect says "differs from, NULLs included"
+    distinct = "IS DISTINCT FROM"
+    #: where the database is, without credentials (for messages and logs)
+    where = ""
+
+    # -- what a backend supplies --------------------------------------------------------------
+
+    def _transaction(self) -> contextlib.AbstractContextManager[Cursor]:
+        """A cursor inside one transaction: committed on exit, rolled back on an exception."""
+        raise NotImplementedError
+
+    def _query(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Rows of a read (no transaction of its own needed)."""
+        raise NotImplementedError
+
+    def _legacy_version(self) -> int:
+        """The schema version a database made before schema_migrations says it has (0: none)."""
+        return 0
+
+    def _lock_migrations(self, cur: Cursor) -> None:
+        """Keep two processes from migrating the same database at once (inside the transaction)."""
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    # -- schema -------------------------------------------------------------------------------
+
+    def migrate(self) -> int:
+        """Apply the missing migrations in order; returns the schema version the database has now."""
+        with self._transaction() as cur:
+            self._lock_migrations(cur)
+            cur.execute(MIGRATIONS_TABLE)
+            applied = {row[0] for row in cur.execute("SELECT version FROM schema_migrations").fetchall()}
+            if not applied:
+                legacy = self._legacy_version()
+                for m in MIGRATIONS:
+                    if m.version <= legacy:  # made by an older reviewcrawl: those tables exist
+                        cur.execute(
+                            "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+                            (m.version, f"{m.description} (before schema_migrations)", _now()),
+                        )
+                        applied.add(m.version)
+            newest = max(applied, default=0)
+            if newest > SCHEMA_VERSION:
+                raise SchemaError(
+                    f"{self.where}: schema version {newest} is newer than this reviewcrawl's ({SCHEMA_VERSION}); "
+                    "upgrade reviewcrawl"
+                )
+        for m in MIGRATIONS:
+            if m.version in applied:
+                continue
+            with self._transaction() as cur:
+                self._lock_migrations(cur)
+                if cur.execute("SELECT 1 FROM schema_migrations WHERE version = ?", (m.version,)).fetchone():
+                    continue  # another process applied it meanwhile
+                for statement in m.statements:
+                    cur.execute(statement)
+                cur.execute(
+                    "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+                    (m.version, m.description, _now()),
+                )
+        return self.schema_version()
+
+    def schema_version(self) -> int:
+        return int(self._query("SELECT max(version) FROM schema_migrations")[0][0] or 0)
+
+    # -- reviews ------------------------------------------------------------------------------
+
+    def _on_conflict(self) -> str:
+        """What an INSERT INTO reviews does with a canonical_url it already has (see upsert)."""
+        d = self.distinct
+        changed = " OR ".join(f"reviews.{c} {d} excluded.{c}" for c in CONTENT_COLUMNS)
+        return f"""
+ON CONFLICT (canonical_url) DO UPDATE SET
+    {", ".join(f"{c} = excluded.{c}" for c in CONTENT_COLUMNS if c != "duplicate_of")},
+    duplicate_of = COALESCE(reviews.duplicate_of, excluded.duplicate_of),
+    fetched_at = CASE WHEN {changed} THEN excluded.fetched_at ELSE reviews.fetched_at END,
+    run_id = CASE WHEN {changed} THEN excluded.run_id ELSE reviews.run_id END,
+    last_seen = excluded.last_seen
+WHERE reviews.last_seen IS NULL OR excluded.last_seen IS NULL OR excluded.last_seen > reviews.last_seen
+   OR (excluded.last_seen = reviews.last_seen AND ({changed}))
+"""
+
+    # Idempotent: a row changes only when its content changed or it was seen later; a record older
+    # than the stored one (an old feed loaded after a newer run) changes nothing. A link to an
+    # original, once found, is kept: a later run that crawls only the copy's site cannot see the
+    # original and must not erase or replace what an earlier run learned (first seen wins).
+    def upsert(self, records: Iterable[Mapping[str, Any]]) -> int:
+        """Write a batch in one transaction; returns the number of records given."""
+        rows = [row_from_record(r) for r in records]
+        if not rows:
+            return 0
+        with self._transaction() as cur:
+            cur.executemany(
+                f"INSERT INTO reviews ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "
+                + self._on_conflict(),
+                rows,
+            )
+        return len(rows)
+
+    def load(self, records: Iterable[Mapping[str, Any]]) -> int:
+        """A bulk load (``scrapy load``): the same rows and rules as upsert; a backend may do it
+        faster (PostgreSQL: COPY into a temporary table, then one INSERT ... ON CONFLICT)."""
+        return self.upsert(records)
+
+    def published_review(self, canonical_url: str) -> dict[str, Any] | None:
+        """The stored content of a review as last exported by a published run, or None."""
+        rows = self._query(
+            f"SELECT {', '.join('v.' + c for c in CONTENT_COLUMNS)} FROM reviews v "
+            "JOIN runs r ON r.run_id = v.run_id AND r.published = 1 WHERE v.canonical_url = ?",
+            (canonical_url,),
+        )
+        return dict(zip(CONTENT_COLUMNS, rows[0], strict=True)) if rows else None
+
+    def review_facts(self, url: str) -> tuple[str | None, str | None] | None:
+        """(site, date_published) of a stored review, or None."""
+        rows = self._query("SELECT site, date_published FROM reviews WHERE canonical_url = ?", (url,))
+        return (rows[0][0], rows[0][1]) if rows else None
+
+    def touch_reviews(self, canonical_urls: Iterable[str], seen: str) -> None:
+        """An unchanged review seen again: only its last_seen moves on."""
+        values = [(seen, u) for u in canonical_urls]
+        if values:
+            with self._transaction() as cur:
+                cur.executemany("UPDATE reviews SET last_seen = ? WHERE canonical_url = ?", values)
+
+    def count(self) -> int:
+        return int(self._query("SELECT count(*) FROM reviews")[0][0])
+
+    # -- near-copies --------------------------------------------------------------------------
+
+    def add_duplicates(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Record near-copies (copy_url -> original_url), in the order given. A copy found again
+        keeps its first link; an original that displaced another is no copy itself (its old row
+        goes), and every link to the displaced one moves to it."""
+        values = [tuple(int(r.get(c) or 0) if c in ("exact", "dropped") else r.get(c) for c in DUPLICATE_COLUMNS)
+                  for r in rows]  # fmt: skip
+        if not values:
+            return 0
+        insert = (
+            f"INSERT INTO duplicates ({', '.join(DUPLICATE_COLUMNS)}) "
+            f"VALUES ({', '.join('?' * len(DUPLICATE_COLUMNS))}) ON CONFLICT (copy_url) DO NOTHING"
+        )
+        with self._transaction() as cur:
+            for row in values:
+                copy, original = row[0], row[1]
+                cur.execute("DELETE FROM duplicates WHERE copy_url = ?", (original,))
+                cur.execute(insert, row)
+                cur.execute(
+                    "UPDATE duplicates SET original_url = ? WHERE original_url = ? AND copy_url <> ?",
+                    (original, copy, original),
+                )
+        return len(values)
+
+    def original_of(self, url: str) -> str | None:
+        rows = self._query("SELECT original_url FROM duplicates WHERE copy_url = ?", (url,))
+        return rows[0][0] if rows else None
+
+    def sync_links(self) -> int:
+        """Make reviews.duplicate_of say what the duplicates table says (rows written before a
+        link was found, or before an original was displaced); returns the rows changed."""
+        with self._transaction() as cur:
+            changed = cur.execute(
+                "UPDATE reviews SET duplicate_of = d.original_url FROM duplicates AS d "
+                f"WHERE d.copy_url = reviews.canonical_url AND reviews.duplicate_of {self.distinct} d.original_url"
+            ).rowcount
+            changed += cur.execute(
+                "UPDATE reviews SET duplicate_of = NULL WHERE duplicate_of IS NOT NULL "
+                "AND canonical_url NOT IN (SELECT copy_url FROM duplicates)"
+            ).rowcount
+        return int(changed)
+
+    # -- runs ---------------------------------------------------------------------------------
+
+    def add_run(self, summary: Mapping[str, Any]) -> None:
+        """Record a run's summary when it ends (a run recorded again, with the same run_id, is
+        replaced; the lock and PID of its start row are kept). ``summary["published"]`` (default
+        true) says whether its feeds are all under their final names."""
+        columns = (*RUN_COLUMNS, "summary", "published")
+        counts = ("pages", "reviews", "near_copies", "errors")  # NOT NULL DEFAULT 0: a summary may lack them
+        values = (
+            *(int(summary.get(c) or 0) if c in counts else summary.get(c) for c in RUN_COLUMNS),
+            _json(dict(summary)),
+            int(bool(summary.get("published", True))),
+        )
+        updates = ", ".join(f"{c} = excluded.{c}" for c in columns if c != "run_id")
+        with self._transaction() as cur:
+            cur.execute(
+                f"INSERT INTO runs ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))}) "
+                f"ON CONFLICT (run_id) DO UPDATE SET {updates}",
+                values,
+            )
+
+    def start_run(self, run_id: str, started_at: str, *, lock: str | None, pid: int) -> None:
+        """The row of a run that starts: 'running', not published, its lock file and PID. What the
+        run writes before its row is replaced at its end (add_run) does not count as exported."""
+        summary = _json({"run_id": run_id, "started_at": started_at, "status": RUNNING})
+        with self._transaction() as cur:
+            cur.execute(
+                "INSERT INTO runs (run_id, started_at, status, exit_code, summary, published, lock, pid) "
+                "VALUES (?, ?, ?, 5, ?, 0, ?, ?) ON CONFLICT (run_id) DO UPDATE SET started_at = excluded.started_at, "
+                "status = excluded.status, exit_code = 5, summary = excluded.summary, published = 0, "
+                "lock = excluded.lock, pid = excluded.pid",
+                (run_id, started_at, RUNNING, summary, lock, pid),
+            )
+
+    def running_runs(self) -> list[dict[str, Any]]:
+        """Rows of runs that started and never ended (running now, or killed): run_id, started_at, lock, pid."""
+        rows = self._query(
+            "SELECT run_id, started_at, lock, pid FROM runs WHERE status = ? ORDER BY run_id", (RUNNING,)
+        )
+        return [dict(zip(("run_id", "started_at", "lock", "pid"), row, strict=True)) for row in rows]
+
+    def run_statuses(self) -> dict[str, str]:
+        return dict(self._query("SELECT run_id, status FROM runs"))
+
+    # -- incremental crawls: only what a published run (its `runs` row says published = 1) left
+    # counts; a run killed before its feeds were renamed into place published nothing, so what it
+    # wrote is ignored by the next run, which fetches and exports it again --
+
+    def page_state(self, url: str) -> PageState | None:
+        """What the last published run learned about a URL, or None."""
+        rows = self._query(
+            "SELECT p.etag, p.last_modified, p.fetched_at, p.links, p.review FROM pages p "
+            "JOIN runs r ON r.run_id = p.run_id AND r.published = 1 WHERE p.url = ?",
+            (url,),
+        )
+        if not rows:
+            return None
+        etag, last_modified, fetched_at, links, review = rows[0]
+        pairs = [tuple(link) for link in json.loads(links)] if links else []
+        return PageState(etag=etag, last_modified=last_modified, fetched_at=fetched_at, links=pairs, review=review)
+
+    def save_pages(self, rows: Iterable[Mapping[str, Any]]) -> int:
+        """Record fetched pages (url, etag, last_modified, fetched_at, run_id, links); keeps `review`."""
+        values = [(r["url"], r.get("etag"), r.get("last_modified"), r.get("fetched_at"), r.get("run_id"),
+                   _json(r.get("links"))) for r in rows]  # fmt: skip
+        if not values:
+            return 0
+        with self._transaction() as cur:
+            cur.executemany(
+                "INSERT INTO pages (url, etag, last_modified, fetched_at, run_id, links) VALUES (?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT (url) DO UPDATE SET etag = excluded.etag, last_modified = excluded.last_modified, "
+                "fetched_at = excluded.fetched_at, run_id = excluded.run_id, links = excluded.links",
+                values,
+            )
+        return len(values)
+
+    def mark_review_pages(self, pairs: Iterable[tuple[str, str]]) -> None:
+        """Note which review (canonical_url) each page URL gave."""
+        values = list(pairs)
+        if values:
+            with self._transaction() as cur:
+                cur.executemany(
+                    "INSERT INTO pages (url, review) VALUES (?, ?) ON CONFLICT (url) DO UPDATE SET review = excluded.review",
+                    values,
+                )
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()

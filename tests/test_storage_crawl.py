@@ -1,0 +1,190 @@
+"""The databases end to end: a crawl of the sample sites into PostgreSQL leaves the rows a crawl
+into SQLite leaves; `scrapy load` is idempotent; PostgreSQL going away mid-run loses nothing."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import socket
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from reviewcrawl.runs import ExitCode
+from reviewcrawl.storage import open_database
+
+from .conftest import read_jsonl, run_scrapy
+from .test_storage import pg_admin, pg_schema_url  # noqa: F401  (a fixture)
+
+FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"]
+REVIEWS = 14  # the sample sites' review pages (originals and near-copies)
+#: what differs between two runs of the same crawl: times and run ids
+VOLATILE = {"fetched_at", "run_id", "first_seen", "last_seen", "found_at", "date_modified"}
+
+
+@pytest.fixture
+def pg_url(pg_admin: Any) -> Iterator[str]:  # noqa: F811
+    schema, url = pg_schema_url(pg_admin)
+    yield url
+    pg_admin.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def crawl(data_dir: Path, proxy: str, *extra: str) -> subprocess.CompletedProcess[str]:
+    return run_scrapy(["crawl", "reviews", "-s", f"REVIEWCRAWL_DATA_DIR={data_dir}", *FAST, *extra], proxy=proxy)
+
+
+def table(url: str, name: str, key: str) -> list[dict]:
+    with open_database(url) as store:
+        cols = [r[0] for r in store._query(f"SELECT * FROM {name} LIMIT 0")] if False else None
+        rows = store._query(f"SELECT * FROM {name} ORDER BY {key}")
+        cols = columns(store, name)
+    return [{c: v for c, v in zip(cols, r, strict=True) if c not in VOLATILE} for r in rows]
+
+
+def columns(store: Any, name: str) -> list[str]:
+    if hasattr(store, "conn") and isinstance(store.conn, sqlite3.Connection):
+        return [r[1] for r in store._query(f"PRAGMA table_info({name})")]
+    return [r[0] for r in store._query(
+        "SELECT column_name FROM information_schema.columns WHERE table_name = ? AND table_schema = current_schema() "
+        "ORDER BY ordinal_position", (name,))]  # fmt: skip
+
+
+def feed_of(data_dir: Path) -> Path:
+    (feed,) = sorted((data_dir / "feeds").glob("reviews-*.jsonl"))
+    return feed
+
+
+def test_postgresql_holds_what_sqlite_holds(tmp_path: Path, demo_proxy: str, pg_url: str) -> None:
+    on_pg = crawl(tmp_path / "pg", demo_proxy, "-s", f"REVIEWCRAWL_DATABASE_URL={pg_url}")
+    on_sqlite = crawl(tmp_path / "sqlite", demo_proxy)
+    assert (on_pg.returncode, on_sqlite.returncode) == (0, 0), on_pg.stderr[-3000:] + on_sqlite.stderr[-3000:]
+    sqlite_url = f"sqlite:///{tmp_path / 'sqlite' / 'reviewcrawl.sqlite3'}"
+    pg_reviews, sqlite_reviews = (
+        table(pg_url, "reviews", "canonical_url"),
+        table(sqlite_url, "reviews", "canonical_url"),
+    )
+    assert (len(pg_reviews), sum(r["duplicate_of"] is not None for r in pg_reviews)) == (REVIEWS, 4)
+    assert pg_reviews == sqlite_reviews
+    assert table(pg_url, "duplicates", "copy_url") == table(sqlite_url, "duplicates", "copy_url")
+    with open_database(pg_url) as store:
+        runs = store._query("SELECT status, reviews FROM runs")
+    assert runs == [("ok", REVIEWS)]
+
+
+def test_load_twice_changes_nothing(tmp_path: Path, demo_proxy: str, pg_url: str, pg_admin: Any) -> None:  # noqa: F811
+    assert crawl(tmp_path / "d", demo_proxy).returncode == 0
+    feed = feed_of(tmp_path / "d")
+    gz = tmp_path / "reviews.jsonl.gz"
+    subprocess.run(["gzip", "-k", "-c", str(feed)], stdout=gz.open("wb"), check=True)
+    settings = ["-s", f"REVIEWCRAWL_DATABASE_URL={pg_url}"]
+    first = run_scrapy(["load", str(gz), *settings])
+    schema = pg_url.rsplit("%3D", 1)[1]
+    versions = pg_admin.execute(f"SELECT canonical_url, xmin::text FROM {schema}.reviews ORDER BY 1").fetchall()
+    second = run_scrapy(["load", str(feed), *settings])
+    again = pg_admin.execute(f"SELECT canonical_url, xmin::text FROM {schema}.reviews ORDER BY 1").fetchall()
+    assert (first.returncode, second.returncode, len(versions)) == (0, 0, REVIEWS), first.stderr[-2000:]
+    assert again == versions  # not one row rewritten (xmin is the writing transaction)
+    assert f"loaded {REVIEWS} records from 1 feed(s)" in second.stdout
+    # the crawl's own SQLite database and the loaded PostgreSQL agree
+    sqlite_url = f"sqlite:///{tmp_path / 'd' / 'reviewcrawl.sqlite3'}"
+    assert table(pg_url, "reviews", "canonical_url") == table(sqlite_url, "reviews", "canonical_url")
+
+
+def test_load_names_bad_lines_and_loads_the_rest(tmp_path: Path) -> None:
+    feed = tmp_path / "mixed.jsonl"
+    good = {"canonical_url": "https://example.org/r/1", "url": "https://example.org/r/1", "site": "example",
+            "title": "A review", "fetched_at": "2026-11-22T05:00:00+00:00", "rating": {"value": 4, "best": 5}}  # fmt: skip
+    feed.write_text("\n".join([json.dumps(good), "{not json", json.dumps({"reason": "schema", "kind": "x"})]) + "\n")
+    db = tmp_path / "db.sqlite3"
+    result = run_scrapy(["load", str(feed), "-s", f"REVIEWCRAWL_DATABASE_URL=sqlite:///{db}"])
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT canonical_url, rating_value, rating_best FROM reviews").fetchall()
+    assert (result.returncode, stored) == (ExitCode.FAILED, [("https://example.org/r/1", 4.0, 5.0)])
+    assert f"{feed}:2: not JSON" in result.stderr and f"{feed}:3: not a review record" in result.stderr
+
+
+def test_load_of_a_missing_feed_is_a_usage_error(tmp_path: Path) -> None:
+    result = run_scrapy(["load", str(tmp_path / "nope.jsonl")])
+    assert (result.returncode, "no such feed" in result.stderr) == (2, True)
+
+
+# -- the database going away ------------------------------------------------------------------
+
+
+class Cuttable:
+    """A TCP forwarder to PostgreSQL on 127.0.0.1:0 that the test can cut (every connection
+    reset, new ones refused): the database going away, for real, under a running crawl."""
+
+    def __init__(self, target: tuple[str, int]) -> None:
+        self.target = target
+        self.listener = socket.create_server(("127.0.0.1", 0))
+        self.port = self.listener.getsockname()[1]
+        self.socks: list[socket.socket] = []
+        self.cut_done = threading.Event()
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while not self.cut_done.is_set():
+            try:
+                client, _ = self.listener.accept()
+            except OSError:
+                return
+            server = socket.create_connection(self.target)
+            self.socks += [client, server]
+            for a, b in ((client, server), (server, client)):
+                threading.Thread(target=self._pipe, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pipe(a: socket.socket, b: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while data := a.recv(65536):
+                b.sendall(data)
+        with contextlib.suppress(OSError):
+            b.shutdown(socket.SHUT_WR)
+
+    def cut(self) -> None:
+        self.cut_done.set()
+        self.listener.close()
+        for s in self.socks:
+            with contextlib.suppress(OSError):
+                s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+                s.close()
+
+
+def test_postgresql_going_away_mid_run_loses_nothing(tmp_path: Path, demo_proxy: str, pg_url: str) -> None:
+    proxy = Cuttable(("127.0.0.1", 5432))
+    via_proxy = pg_url.replace("127.0.0.1:5432", f"127.0.0.1:{proxy.port}")
+    data = tmp_path / "d"
+    args = [sys.executable, "-m", "scrapy", "crawl", "reviews", "-s", f"REVIEWCRAWL_DATA_DIR={data}", *FAST,
+            "-s", "DOWNLOAD_DELAY=0.2", "-s", "REVIEWCRAWL_DB_BATCH_SIZE=1", "-s", f"REVIEWCRAWL_DATABASE_URL={via_proxy}"]  # fmt: skip
+    run = subprocess.Popen(args, env={"http_proxy": demo_proxy, "PATH": "/usr/bin:/bin"}, cwd=Path(__file__).parent.parent,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        with open_database(pg_url) as store:
+            for _ in range(300):  # the first reviews are in: cut
+                if store.count() >= 2 or run.poll() is not None:
+                    break
+                time.sleep(0.05)
+            written_before_cut = store.count()
+        proxy.cut()
+        _, stderr = run.communicate(timeout=120)
+    finally:
+        run.kill()
+    feed = read_jsonl(feed_of(data))
+    with open_database(pg_url) as store:
+        in_db = store.count()
+    assert (run.returncode, len(feed), 2 <= written_before_cut < REVIEWS, in_db < REVIEWS) == (
+        ExitCode.STORAGE, REVIEWS, True, True), stderr[-3000:]  # fmt: skip
+    assert stderr.count("Traceback") == 0 and "are not in the database" in stderr, stderr[
+        stderr.find("Traceback") - 500 :
+    ][:5000]
+    loaded = run_scrapy(["load", str(feed_of(data)), "-s", f"REVIEWCRAWL_DATABASE_URL={pg_url}"])
+    with open_database(pg_url) as store:
+        assert (loaded.returncode, store.count()) == (0, REVIEWS)
