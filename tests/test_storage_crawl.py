@@ -42,7 +42,6 @@ def crawl(data_dir: Path, proxy: str, *extra: str) -> subprocess.CompletedProces
 
 def table(url: str, name: str, key: str) -> list[dict]:
     with open_database(url) as store:
-        cols = [r[0] for r in store._query(f"SELECT * FROM {name} LIMIT 0")] if False else None
         rows = store._query(f"SELECT * FROM {name} ORDER BY {key}")
         cols = columns(store, name)
     return [{c: v for c, v in zip(cols, r, strict=True) if c not in VOLATILE} for r in rows]
