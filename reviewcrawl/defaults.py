@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+
 #: where feeds (feeds/) and the database (reviewcrawl.sqlite3) go
 REVIEWCRAWL_DATA_DIR = "data"
-#: the database; empty means <REVIEWCRAWL_DATA_DIR>/reviewcrawl.sqlite3
-REVIEWCRAWL_DATABASE_URL = ""
+#: the database (sqlite:///PATH or postgresql://USER@HOST/DB); empty means
+#: <REVIEWCRAWL_DATA_DIR>/reviewcrawl.sqlite3. Read from the environment variable of the same name
+#: when set, so a password stays out of the command line (ps) and the crontab
+REVIEWCRAWL_DATABASE_URL = os.environ.get("REVIEWCRAWL_DATABASE_URL", "")
 #: records per database transaction
 REVIEWCRAWL_DB_BATCH_SIZE = 500
 #: extra folders of site profiles (*.toml), searched after the bundled ones

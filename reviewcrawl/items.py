@@ -7,8 +7,33 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
+
+#: characters no record keeps: NUL (PostgreSQL refuses it in text) and lone UTF-16 surrogates
+#: (from a JSON "\\ud800" escape; no UTF-8 file or database can hold them)
+_UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
+
+
+def scrub(value: Any) -> Any:
+    r"""A record value with NUL removed and lone surrogates replaced by U+FFFD, in nested
+    dicts and lists too: what every feed and database can store, the same in each.
+
+    >>> scrub({"text": "a\x00b \ud800", "sources": ["x"]})
+    {'text': 'ab �', 'sources': ['x']}
+    """
+    if isinstance(value, str):
+        return (
+            _UNWRITABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
+            if _UNWRITABLE.search(value)
+            else value
+        )
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return type(value)(scrub(v) for v in value)
+    return value
 
 
 @dataclass

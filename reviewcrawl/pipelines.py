@@ -9,6 +9,8 @@ import dataclasses
 import datetime as dt
 import json
 import logging
+import threading
+import time
 from collections.abc import Callable, Iterator
 from importlib import resources
 from pathlib import Path
@@ -18,6 +20,7 @@ from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
+from scrapy.utils.defer import maybe_deferred_to_future
 from twisted.internet.defer import Deferred, succeed
 from twisted.internet.task import LoopingCall
 from twisted.internet.threads import deferToThreadPool
@@ -28,14 +31,18 @@ from reviewcrawl.dedup import Match, NearDuplicateIndex, fingerprint
 from reviewcrawl.extract import extract_review
 from reviewcrawl.extract.document import charset_problem
 from reviewcrawl.faults import record_fault
-from reviewcrawl.items import Page, Rejected, Review
+from reviewcrawl.items import Page, Rejected, Review, scrub
 from reviewcrawl.runs import STORAGE_ERRORS, ConfigurationError, storage_error
 from reviewcrawl.sites import load_profiles
-from reviewcrawl.storage import POSTGRES_SCHEMES, SQLiteStore, Store, open_database, redact
+from reviewcrawl.storage import POSTGRES_SCHEMES, SQLiteStore, Store, is_unavailable, open_database, redact
 from reviewcrawl.storage.base import CONTENT_COLUMNS, content_of
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
+
+#: after a read of the database failed (gone, not answering), the pipelines do without it for this
+#: long: every read could otherwise wait for a connection timeout, and the crawl with it
+READS_OFF_SECONDS = 60.0
 
 
 def _run(crawler: Crawler) -> tuple[str, dt.datetime]:
@@ -81,7 +88,9 @@ class ExtractPipeline(_Pipeline):
         if not is_review:
             self.stats.inc_value("reviewcrawl/pages_not_review")
             raise DropItem(f"not a review page ({fields.kind}): {item.url}", log_level="DEBUG")
-        return Review(url=item.url, site=item.site, fetched_at=item.fetched_at, run_id=run_id, **fields.as_record())
+        return Review(
+            url=item.url, site=item.site, fetched_at=item.fetched_at, run_id=run_id, **scrub(fields.as_record())
+        )
 
 
 class ValidatePipeline(_Pipeline):
@@ -156,6 +165,7 @@ class NearDuplicatePipeline(_Pipeline):
         self.facts: dict[str, tuple[str | None, str | None]] = {}  # this run's originals: site, date
         self.displaced: dict[str, str] = {}  # original -> the review that displaced it
         self.links: list[dict[str, Any]] = []
+        self.reads_off_until = 0.0
 
     def open_spider(self) -> None:
         with self.storage_errors(f"the database {redact(self.database_url)} (near-copy links not written)"):
@@ -224,12 +234,13 @@ class NearDuplicatePipeline(_Pipeline):
     def _read(self, query: Callable[[Store], T]) -> T | None:
         """A read of the database; None when it fails (the review goes on without what it would
         have said: an earlier run's link or original's facts), counted and logged once."""
-        if self.store is None:
+        if self.store is None or time.monotonic() < self.reads_off_until:
             return None
         with self.storage_errors(
             f"the database {redact(self.database_url)} (near-copies checked against this run only)"
         ):
             return query(self.store)
+        self.reads_off_until = time.monotonic() + READS_OFF_SECONDS  # each read could wait for a timeout
         return None
 
     def _outranks(self, item: Review, original: str) -> bool:
@@ -298,21 +309,27 @@ class DatabasePipeline(_Pipeline):
         self.state_path = state_database(settings)
         self.batch_size = settings.getint("REVIEWCRAWL_DB_BATCH_SIZE", 500)
         self.flush_seconds = settings.getfloat("REVIEWCRAWL_DB_FLUSH_SECONDS", 5.0)
+        self.max_pending = settings.getint("REVIEWCRAWL_DB_MAX_PENDING", 100_000)
         self.buffer: list[dict[str, Any]] = []
         self.pages: list[tuple[str, str]] = []  # (page url, canonical_url) of the reviews seen
         self.touched: list[str] = []  # unchanged reviews: last_seen moves on
-        self.failed: list[Batch] = []  # batches the database refused: tried again at the next flush
+        self.lock = threading.Lock()  # guards failed, done and dropped (the writer thread sets them)
+        self.failed: list[Batch] = []  # batches the database refused (gone, full): tried again later
+        self.done: list[Batch] = []  # batches the writer finished with, not reported yet
+        self.dropped = 0  # records given up on while the database was gone (they are in the feed)
         self.store: Store | None = None  # reads, on the reactor thread
         self.writer: Store | None = None  # writes, on the writer thread only
         self.state: SQLiteStore | None = None  # the pages table (writer thread)
         self.pool = ThreadPool(minthreads=1, maxthreads=1, name="reviewcrawl-db-writer")
         self.timer: LoopingCall | None = None
         self.where = f"the database {redact(self.url)}"
+        self.reads_off_until = 0.0  # after a failed read, none for a while (each could wait for a timeout)
 
     def open_spider(self) -> None:
         with self.storage_errors(self.where):
             self.store = open_database(self.url)
             self.writer = open_database(self.url)
+        with self.storage_errors(f"the state database {self.state_path} (pages not recorded: fetched again next run)"):
             self.state = SQLiteStore(self.state_path)
         from twisted.internet import reactor
 
@@ -322,7 +339,7 @@ class DatabasePipeline(_Pipeline):
         self.timer = LoopingCall(self._flush_in_time)
         self.timer.start(self.flush_seconds, now=False)
 
-    def process_item(self, item: Any) -> Any:
+    async def process_item(self, item: Any) -> Any:
         if isinstance(item, Review):
             key = item.canonical_url or item.url or ""
             if item.url:
@@ -331,13 +348,13 @@ class DatabasePipeline(_Pipeline):
                 self.stats.inc_value("reviewcrawl/unchanged")
                 self.stats.inc_value(f"reviewcrawl/sites/{item.site}/unchanged")
                 self.touched.append(key)
-                if len(self.touched) >= self.batch_size and not self.failed:
+                if len(self.touched) >= self.batch_size:
                     self.flush()
                 raise DropItem(f"unchanged since the last run: {key}", log_level="DEBUG")
             self.stats.inc_value("reviewcrawl/reviews_exported")
             self.buffer.append(ItemAdapter(item).asdict())
             if len(self.buffer) >= self.batch_size:
-                return self.flush().addCallback(lambda _: item)
+                await maybe_deferred_to_future(self.flush())  # back-pressure: this item waits for its batch
         return item
 
     def _flush_in_time(self) -> None:
@@ -347,41 +364,60 @@ class DatabasePipeline(_Pipeline):
     def _take(self) -> list[Batch]:
         batch = Batch(self.buffer, self.touched, self.pages)
         self.buffer, self.touched, self.pages = [], [], []
-        batches, self.failed = [*self.failed, batch], []
+        with self.lock:
+            batches, self.failed = [*self.failed, batch], []
         return batches
 
     def flush(self) -> Deferred[None]:
-        """Hand what is buffered (and what failed before) to the writer thread; fires when written
-        or kept for a retry (never with an error: the records are in the feed either way)."""
+        """Hand what is buffered (and what was refused before) to the writer thread; fires when
+        it is written or kept for a retry, never with an error: the records are in the feed."""
         from twisted.internet import reactor  # the one Scrapy installed (importing it earlier would install one)
 
         batches = self._take()
-        if self.writer is None or self.state is None:  # the database could not be opened (said once)
+        if self.writer is None:  # the database could not be opened (said once): the feed has them
             return succeed(None)
-        d: Deferred[tuple[int, list[Batch]]] = deferToThreadPool(reactor, self.pool, self._write, batches)
-        return d.addCallback(self._written)
+        d: Deferred[None] = deferToThreadPool(reactor, self.pool, self._write, batches)
+        return d.addBoth(lambda _: self._report())
 
-    def _write(self, batches: list[Batch]) -> tuple[int, list[Batch]]:
-        """On the writer thread: write the batches in order; returns the records written and the
-        batches the database refused (from the first failure on: the order of writes is kept)."""
-        written = 0
+    def _write(self, batches: list[Batch]) -> None:
+        """On the writer thread: write the batches in order. The database unavailable (gone, full,
+        read-only): this batch and the next are kept for a retry, up to REVIEWCRAWL_DB_MAX_PENDING
+        records (past that the oldest are given up: the feed has them)."""
         for i, batch in enumerate(batches):
             try:
-                written += batch.write(self.writer, self.state)
-            except STORAGE_ERRORS as exc:
+                batch.write(self.writer, self.state)
+            except Exception as exc:  # whatever it is, the records stay in the feed
+                if not is_unavailable(exc):  # not the records (set aside in write): pages or last_seen
+                    batch.rejected.append(("(pages and last_seen of a batch)", exc))
+                    batch.touched, batch.pages = [], []
+                    with self.lock:
+                        self.done.append(batch)
+                    continue
                 batch.error = exc
-                return written, batches[i:]
-        return written, []
+                with self.lock:
+                    self.done.append(batch)
+                    self.failed[:0] = batches[i:]
+                    while sum(len(b.records) for b in self.failed if not b.written) > self.max_pending:
+                        self.dropped += len(self.failed.pop(0).records)
+                return
+            with self.lock:
+                self.done.append(batch)
 
-    def _written(self, result: tuple[int, list[Batch]]) -> None:
-        written, refused = result
-        self.stats.inc_value("reviewcrawl/db_rows_written", written)
-        for batch in refused:
-            if batch.error is not None and not batch.reported:
-                batch.reported = True
+    def _report(self) -> None:
+        """On the reactor thread: count and say what the writer did (each failure once)."""
+        with self.lock:
+            done, self.done = self.done, []
+        for batch in done:
+            if batch.written and not batch.counted:
+                batch.counted = True
+                self.stats.inc_value("reviewcrawl/db_rows_written", batch.written)
+            for key, exc in batch.rejected:
+                storage_error(self.stats, f"{self.where} refused the record {key} (it is in the feed)", exc, logger)
+            batch.rejected = []
+            if batch.error is not None:
                 where = f"{self.where} ({len(batch.records)} records kept for a retry; they are in the feed)"
                 storage_error(self.stats, where, batch.error, logger)
-        self.failed = [*refused, *self.failed]
+                batch.error = None
 
     def _stop_pool(self) -> None:
         if self.pool.started and not self.pool.joined:
@@ -390,28 +426,36 @@ class DatabasePipeline(_Pipeline):
     def close_spider(self) -> None:
         if self.timer is not None and self.timer.running:
             self.timer.stop()
-        self._stop_pool()  # waits for the batches under way; their results reach no one now
-        if self.store is None or self.writer is None or self.state is None:
-            return
-        self._written(self._write(self._take()))  # the last batch and the retries, here and now
-        lost = sum(len(b.records) for b in self.failed if not b.done)
+        self._stop_pool()  # waits for the batches under way (their results are reported below)
+        if self.writer is not None:
+            self._write(self._take())  # the last batch and the retries, here and now
+        self._report()
+        lost = self.dropped + sum(len(b.records) for b in self.failed if not b.written)
+        lost += 0 if self.writer is not None else len(self.buffer)
         if lost:
             self.stats.set_value("reviewcrawl/db_rows_not_written", lost)
-            logger.error("%d records are not in the database %s (they are in the feed: load it with `scrapy load`)",
-                         lost, redact(self.url))  # fmt: skip
-        with self.storage_errors(self.where):
-            self.stats.set_value("reviewcrawl/db_rows_total", self.store.count())
+            logger.error(
+                "%d records are not in %s (they are in the feed: load it with `scrapy load`)", lost, self.where
+            )
+        if self.store is not None:
+            with self.storage_errors(self.where):
+                self.stats.set_value("reviewcrawl/db_rows_total", self.store.count())
         for store in (self.store, self.writer, self.state):
-            store.close()
+            if store is not None:
+                store.close()
 
     def _unchanged(self, item: Review, key: str) -> bool:
         """Is the review as the last published run stored it? Fills date_modified when it changed."""
         if self.store is None:
             return False
-        stored = None
+        if time.monotonic() < self.reads_off_until:
+            return False  # the database did not answer a moment ago: export (better twice than never)
+        stored, failed = None, True
         # the database unreadable: the review is exported (it may be unchanged; better twice than never)
         with self.storage_errors(f"{self.where} (reviews exported without the unchanged check)"):
-            stored = self.store.published_review(key)
+            stored, failed = self.store.published_review(key), False
+        if failed:  # each read could wait for a timeout: none for a while, the crawl goes on
+            self.reads_off_until = time.monotonic() + READS_OFF_SECONDS
         if stored is None:
             return False  # new (or only written by a run that never published its feeds: publish it now)
         mine = content_of(ItemAdapter(item).asdict())
@@ -436,21 +480,37 @@ class Batch:
     records: list[dict[str, Any]]
     touched: list[str]
     pages: list[tuple[str, str]]
+    #: the records are in the database (how many were written: the others were refused)
+    written: int = 0
+    counted: bool = False
+    #: (canonical_url, error) of records the database refused (bad data): never retried
+    rejected: list[tuple[str, BaseException]] = dataclasses.field(default_factory=list)
+    #: the database was unavailable: the batch waits for a retry
     error: BaseException | None = None
-    reported: bool = False
-    done: bool = False
 
-    def write(self, store: Store | None, state: SQLiteStore | None) -> int:
-        """Write what is left of the batch; returns the records written now."""
-        assert store is not None and state is not None
-        written = 0
-        if self.records and not self.done:
-            written = store.upsert(self.records)
-            self.done = True
+    def write(self, store: Store | None, state: SQLiteStore | None) -> None:
+        """Write what is left of the batch. A record the database refuses (data it cannot take)
+        is found by writing the batch row by row, and set aside; the database being unavailable
+        raises, and the batch is tried again later (upserts are idempotent)."""
+        assert store is not None
+        if self.records and not self.written and not self.rejected:
+            try:
+                self.written = store.upsert(self.records)
+            except Exception as exc:
+                if is_unavailable(exc):
+                    raise
+                written = 0
+                for record in self.records:
+                    try:
+                        written += store.upsert([record])
+                    except Exception as one:
+                        if is_unavailable(one):
+                            raise
+                        self.rejected.append((str(record.get("canonical_url") or record.get("url")), one))
+                self.written = written
         if self.touched:
             store.touch_reviews(self.touched, dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
             self.touched = []
-        if self.pages:
+        if self.pages and state is not None:
             state.mark_review_pages(self.pages)
             self.pages = []
-        return written

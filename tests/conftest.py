@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import inspect
 import json
 import os
 import signal
@@ -11,6 +12,7 @@ import subprocess
 import sys
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from hypothesis import settings as hypothesis_settings
@@ -66,6 +68,19 @@ def run_scrapy(
     if proxy:
         env["http_proxy"] = proxy
     return subprocess.run([*SCRAPY, *args], cwd=cwd, env=env, capture_output=True, text=True, timeout=timeout)
+
+
+def sync(result: Any) -> Any:
+    """What an item pipeline's process_item gave, a coroutine run to its end when it awaits
+    nothing (no batch to wait for): DropItem and other exceptions come out as they are raised."""
+    if not inspect.iscoroutine(result):
+        return result
+    try:
+        result.send(None)
+    except StopIteration as done:
+        return done.value
+    result.close()
+    raise AssertionError("process_item awaited something: run it under a reactor")
 
 
 def read_jsonl(path: Path) -> list[dict]:

@@ -12,7 +12,7 @@ from jsonschema import Draft202012Validator
 from reviewcrawl.items import REVIEW_FIELDS
 from reviewcrawl.pipelines import load_schema
 
-from .conftest import read_jsonl, run_scrapy
+from .conftest import read_jsonl, run_scrapy, sync
 
 SEED_000 = "http://prestonmoline.example/2025/06/07/ballerina.html"
 SEED_001 = "http://reelverdict.example/ballerina-2025-review/"
@@ -316,7 +316,7 @@ class _Runs:
             item = Review(url=url, canonical_url=url, site=url.split("/")[2], title="T", text=text,
                           date_published=published, run_id=f"r{self.n}", fetched_at="2026-11-22T12:00:00+00:00")  # fmt: skip
             try:
-                out[url] = db.process_item(near.process_item(item)).duplicate_of
+                out[url] = sync(db.process_item(near.process_item(item))).duplicate_of
             except DropItem as exc:
                 out[url] = "dropped" if "near-copy" in str(exc) else "unchanged"
         db.close_spider()  # Scrapy closes pipelines in reverse order

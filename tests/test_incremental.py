@@ -23,7 +23,7 @@ from reviewcrawl.pipelines import DatabasePipeline
 from reviewcrawl.spiders.reviews import ReviewsSpider
 from reviewcrawl.storage import SQLiteStore
 
-from .conftest import SITES, read_jsonl, run_scrapy, serve_sites
+from .conftest import SITES, read_jsonl, run_scrapy, serve_sites, sync
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"]
 EDITED = "http://headphonesthoughts.example/archives/1164/"
@@ -273,7 +273,7 @@ def test_the_same_content_is_not_exported(database: tuple[DatabasePipeline, SQLi
 
     pipeline, _ = database
     with pytest.raises(DropItem, match="unchanged"):
-        pipeline.process_item(seen_again())
+        sync(pipeline.process_item(seen_again()))
     assert pipeline.stats.get_value("reviewcrawl/sites/x/unchanged") == 1
 
 
@@ -286,23 +286,23 @@ def test_a_change_is_exported_with_the_fetch_time_as_date_modified(
     database: tuple[DatabasePipeline, SQLiteStore], change: dict
 ) -> None:
     pipeline, _ = database
-    out = pipeline.process_item(seen_again(**change))
+    out = sync(pipeline.process_item(seen_again(**change)))
     assert (out.canonical_url, out.date_modified) == ("http://x.example/r/", "2026-11-22T03:00:00+00:00")
 
 
 def test_a_change_keeps_the_pages_own_date_modified(database: tuple[DatabasePipeline, SQLiteStore]) -> None:
     pipeline, _ = database
-    out = pipeline.process_item(seen_again(text="Edited.", date_modified="2026-11-21"))
+    out = sync(pipeline.process_item(seen_again(text="Edited.", date_modified="2026-11-21")))
     assert out.date_modified == "2026-11-21"
 
 
 def test_a_new_review_gets_no_invented_date_modified(database: tuple[DatabasePipeline, SQLiteStore]) -> None:
     pipeline, _ = database
-    out = pipeline.process_item(seen_again(canonical_url="http://x.example/new/", url="http://x.example/new/"))
+    out = sync(pipeline.process_item(seen_again(canonical_url="http://x.example/new/", url="http://x.example/new/")))
     assert out.date_modified is None
 
 
 def test_a_review_stored_by_an_unrecorded_run_is_exported(database: tuple[DatabasePipeline, SQLiteStore]) -> None:
     pipeline, store = database
     store.conn.execute("DELETE FROM runs")
-    assert pipeline.process_item(seen_again()).canonical_url == "http://x.example/r/"
+    assert sync(pipeline.process_item(seen_again())).canonical_url == "http://x.example/r/"

@@ -8,16 +8,19 @@ import os
 import sqlite3
 import uuid
 from collections.abc import Iterator
+from dataclasses import asdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from reviewcrawl.dedup import fingerprint
 from reviewcrawl.extract import extract_review
+from reviewcrawl.items import Review
 from reviewcrawl.storage import SchemaError, Store, open_database, redact
 from reviewcrawl.storage.base import COLUMNS
 from reviewcrawl.storage.schema import SCHEMA_VERSION
-from tests.conftest import NOW, demo_page, need_service
+from tests.conftest import NOW, demo_page, need_service, sync
 
 PG_URL = os.environ.get("REVIEWCRAWL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 
@@ -30,9 +33,12 @@ PAGES = (
 
 
 def record(url: str, fetched_at: str = "2026-11-22T05:00:00+00:00", run_id: str = "r1", **changes: Any) -> dict:
+    """The record a crawl exports for a sample page (as NearDuplicatePipeline leaves it: fingerprinted)."""
     fields = extract_review(demo_page(url), url, now=NOW)
-    return {**fields.as_record(), "url": url, "site": url.split("/")[2].split(".")[0],
-            "fetched_at": fetched_at, "run_id": run_id, **changes}  # fmt: skip
+    review = Review(url=url, site=url.split("/")[2].split(".")[0], fetched_at=fetched_at, run_id=run_id,
+                    **fields.as_record())  # fmt: skip
+    review.fingerprint = fingerprint(f"{review.title or ''}\n{review.text or ''}")
+    return {**asdict(review), **changes}
 
 
 @pytest.fixture(scope="module")
@@ -127,12 +133,48 @@ def test_an_older_record_does_not_overwrite_a_newer_one(store: Store) -> None:
     assert (row["title"], row["last_seen"]) == ("new title", "2026-11-23T05:00:00+00:00")
 
 
+def published(store: Store, run_id: str) -> None:
+    store.add_run({"run_id": run_id, "started_at": "2026-11-22T05:00:00+00:00", "status": "ok", "exit_code": 0})
+
+
 def test_unchanged_review_seen_later_moves_only_last_seen(store: Store) -> None:
     store.upsert([record(PAGES[1])])
+    published(store, "r1")
     store.upsert([record(PAGES[1], fetched_at="2026-11-24T05:00:00+00:00", run_id="r3")])
     (row,) = [dict(zip(COLUMNS, r, strict=True)) for r in rows(store)]
     assert (row["fetched_at"], row["run_id"], row["last_seen"]) == (
         "2026-11-22T05:00:00+00:00", "r1", "2026-11-24T05:00:00+00:00")  # fmt: skip
+
+
+def test_a_review_stored_by_an_unpublished_run_belongs_to_the_next_run_that_sees_it(store: Store) -> None:
+    """A killed run (no published row) stored it: the next run exports it, and then it counts."""
+    store.upsert([record(PAGES[1], run_id="killed")])
+    store.upsert([record(PAGES[1], fetched_at="2026-11-24T05:00:00+00:00", run_id="r2")])
+    published(store, "r2")
+    stored = store.published_review(PAGES[1])
+    assert (store._query("SELECT run_id, fetched_at FROM reviews"), stored is not None) == (
+        [("r2", "2026-11-22T05:00:00+00:00")], True)  # fmt: skip
+
+
+def test_records_in_any_order_give_the_same_row(db_url: str, tmp_path: Path) -> None:
+    """The latest record gives the content (on a tie in time, the last written), the earliest its first_seen."""
+    early = record(PAGES[0], fetched_at="2026-01-01T00:00:00+00:00", title="early")
+    late = record(PAGES[0], fetched_at="2026-02-01T00:00:00+00:00", title="late")
+    tie = record(PAGES[0], fetched_at="2026-02-01T00:00:00+00:00", title="late, again")
+    results = []
+    with open_database(db_url) as s:
+        for order in ([early, late, tie], [late, tie, early], [tie, early]):
+            with s._transaction() as cur:
+                cur.execute("DELETE FROM reviews")
+            for r in order:
+                s.upsert([r])
+            results.append(s._query("SELECT title, first_seen, last_seen FROM reviews"))
+        with s._transaction() as cur:
+            cur.execute("DELETE FROM reviews")
+        s.load([late, tie, early])
+        results.append(s._query("SELECT title, first_seen, last_seen FROM reviews"))
+    row = [("late, again", "2026-01-01T00:00:00+00:00", "2026-02-01T00:00:00+00:00")]
+    assert results == [row, row, row, row]
 
 
 def test_a_link_once_found_is_kept(store: Store) -> None:
@@ -250,3 +292,41 @@ def test_dates_are_kept_as_given(store: Store) -> None:
     when = dt.datetime(2026, 11, 22, 5, 0, tzinfo=dt.UTC).isoformat()
     store.upsert([record(PAGES[0], fetched_at=when)])
     assert store._query("SELECT first_seen, last_seen FROM reviews") == [(when, when)]
+
+
+def test_nul_and_lone_surrogates_are_stored_alike(store: Store) -> None:
+    """PostgreSQL refuses NUL in text and no UTF-8 holds a lone surrogate: both are scrubbed, the same everywhere."""
+    store.upsert([record(PAGES[0], title="Sinners\x00 \ud800review", sources={"title": "json-ld\x00"})])
+    assert store._query("SELECT title, sources FROM reviews") == [("Sinners \ufffdreview", '{"title": "json-ld"}')]
+
+
+def test_a_record_the_database_refuses_costs_only_itself(tmp_path: Path) -> None:
+    """A record with no fetched_at breaks a NOT NULL: the batch is written row by row, that one set aside."""
+    from scrapy.utils.test import get_crawler
+
+    from reviewcrawl.pipelines import DatabasePipeline
+
+    crawler = get_crawler(settings_dict={"REVIEWCRAWL_DATA_DIR": str(tmp_path), "REVIEWCRAWL_DB_BATCH_SIZE": 100})
+    crawler.stats.open_spider()
+    pipeline = DatabasePipeline.from_crawler(crawler)
+    pipeline.open_spider()
+    for url in PAGES:
+        item = Review(**record(url, fetched_at=None if url == PAGES[1] else "2026-11-22T05:00:00+00:00"))
+        sync(pipeline.process_item(item))
+    pipeline.close_spider()  # the batch is written here
+    with open_database(f"sqlite:///{tmp_path / 'reviewcrawl.sqlite3'}") as s:
+        stored = [r[0] for r in s._query("SELECT canonical_url FROM reviews ORDER BY 1")]
+    stats = crawler.stats.get_stats()
+    assert (stored, stats.get("reviewcrawl/db_rows_written"), stats.get("reviewcrawl/errors/storage/IntegrityError")) == (
+        sorted([PAGES[0], PAGES[2]]), 2, 1)  # fmt: skip
+    assert PAGES[1] in stats["reviewcrawl/storage_error"]
+
+
+def test_the_database_url_comes_from_the_environment_too() -> None:
+    import subprocess
+    import sys
+
+    env = {**os.environ, "REVIEWCRAWL_DATABASE_URL": "postgresql://reviews@db.internal/reviews"}
+    out = subprocess.run([sys.executable, "-m", "scrapy", "settings", "--get", "REVIEWCRAWL_DATABASE_URL"],
+                         env=env, capture_output=True, text=True, check=True)  # fmt: skip
+    assert out.stdout.strip() == "postgresql://reviews@db.internal/reviews"

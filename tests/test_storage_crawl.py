@@ -4,6 +4,7 @@ into SQLite leaves; `scrapy load` is idempotent; PostgreSQL going away mid-run l
 from __future__ import annotations
 
 import contextlib
+import gzip
 import json
 import socket
 import sqlite3
@@ -21,7 +22,7 @@ from reviewcrawl.runs import ExitCode
 from reviewcrawl.storage import open_database
 
 from .conftest import read_jsonl, run_scrapy
-from .test_storage import pg_admin, pg_schema_url  # noqa: F401  (a fixture)
+from .test_storage import PAGES, pg_admin, pg_schema_url, record  # noqa: F401  (pg_admin: a fixture)
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "LOG_LEVEL=INFO"]
 REVIEWS = 14  # the sample sites' review pages (originals and near-copies)
@@ -91,6 +92,10 @@ def test_load_twice_changes_nothing(tmp_path: Path, demo_proxy: str, pg_url: str
     assert (first.returncode, second.returncode, len(versions)) == (0, 0, REVIEWS), first.stderr[-2000:]
     assert again == versions  # not one row rewritten (xmin is the writing transaction)
     assert f"loaded {REVIEWS} records from 1 feed(s)" in second.stdout
+    # the feed was published: its run is, in the database it was loaded into (its run-<id>.json)
+    run_id = feed.stem.removeprefix("reviews-")
+    runs = pg_admin.execute(f"SELECT run_id, status, published FROM {schema}.runs").fetchall()
+    assert runs == [(run_id, "ok", 1)]
     # the crawl's own SQLite database and the loaded PostgreSQL agree
     sqlite_url = f"sqlite:///{tmp_path / 'd' / 'reviewcrawl.sqlite3'}"
     assert table(pg_url, "reviews", "canonical_url") == table(sqlite_url, "reviews", "canonical_url")
@@ -98,15 +103,40 @@ def test_load_twice_changes_nothing(tmp_path: Path, demo_proxy: str, pg_url: str
 
 def test_load_names_bad_lines_and_loads_the_rest(tmp_path: Path) -> None:
     feed = tmp_path / "mixed.jsonl"
-    good = {"canonical_url": "https://example.org/r/1", "url": "https://example.org/r/1", "site": "example",
-            "title": "A review", "fetched_at": "2026-11-22T05:00:00+00:00", "rating": {"value": 4, "best": 5}}  # fmt: skip
-    feed.write_text("\n".join([json.dumps(good), "{not json", json.dumps({"reason": "schema", "kind": "x"})]) + "\n")
+    good = record("http://reelverdict.example/nobody-2021-review/")
+    wrong = {**good, "canonical_url": "https://example.org/r/2", "rating": "4/5"}
+    lines = [
+        json.dumps(good),
+        "{not json",
+        json.dumps({"reason": "schema", "kind": "x", "record": {}}),
+        json.dumps(wrong),
+    ]
+    feed.write_text("\n".join(lines) + "\n")
     db = tmp_path / "db.sqlite3"
     result = run_scrapy(["load", str(feed), "-s", f"REVIEWCRAWL_DATABASE_URL=sqlite:///{db}"])
     with sqlite3.connect(db) as conn:
         stored = conn.execute("SELECT canonical_url, rating_value, rating_best FROM reviews").fetchall()
-    assert (result.returncode, stored) == (ExitCode.FAILED, [("https://example.org/r/1", 4.0, 5.0)])
+    assert (result.returncode, stored) == (
+        ExitCode.FAILED,
+        [(good["canonical_url"], good["rating"]["value"], good["rating"]["best"])],
+    )
     assert f"{feed}:2: not JSON" in result.stderr and f"{feed}:3: not a review record" in result.stderr
+    assert f"{feed}:4: https://example.org/r/2: rating: '4/5' is not of type" in result.stderr, result.stderr
+
+
+def test_load_of_a_truncated_gz_loads_what_it_can_read(tmp_path: Path) -> None:
+    records = [record(u, fetched_at=f"2026-11-22T05:00:0{i}+00:00") for i, u in enumerate(PAGES)]
+    whole = gzip.compress("\n".join(json.dumps(r) for r in records * 200).encode())
+    feed = tmp_path / "cut.jsonl.gz"
+    feed.write_bytes(whole[: len(whole) // 2])
+    db = tmp_path / "db.sqlite3"
+    result = run_scrapy(["load", str(feed), "-s", f"REVIEWCRAWL_DATABASE_URL=sqlite:///{db}"])
+    with sqlite3.connect(db) as conn:
+        stored = conn.execute("SELECT count(*) FROM reviews").fetchone()[0]
+    assert (result.returncode, stored, "Traceback" in result.stderr) == (ExitCode.FAILED, len(PAGES), False)
+    assert (
+        "unreadable from here on (Compressed file ended before the end-of-stream marker was reached)" in result.stderr
+    )
 
 
 def test_load_of_a_missing_feed_is_a_usage_error(tmp_path: Path) -> None:
@@ -135,6 +165,9 @@ class Cuttable:
                 client, _ = self.listener.accept()
             except OSError:
                 return
+            if self.cut_done.is_set():  # accepted as it was being cut: refused
+                client.close()
+                return
             server = socket.create_connection(self.target)
             self.socks += [client, server]
             for a, b in ((client, server), (server, client)):
@@ -150,6 +183,8 @@ class Cuttable:
 
     def cut(self) -> None:
         self.cut_done.set()
+        with contextlib.suppress(OSError):
+            self.listener.shutdown(socket.SHUT_RDWR)  # wakes the accept() under way
         self.listener.close()
         for s in self.socks:
             with contextlib.suppress(OSError):
@@ -187,3 +222,32 @@ def test_postgresql_going_away_mid_run_loses_nothing(tmp_path: Path, demo_proxy:
     loaded = run_scrapy(["load", str(feed_of(data)), "-s", f"REVIEWCRAWL_DATABASE_URL={pg_url}"])
     with open_database(pg_url) as store:
         assert (loaded.returncode, store.count()) == (0, REVIEWS)
+
+
+def test_postgresql_restarting_mid_run_is_retried(tmp_path: Path, demo_proxy: str, pg_url: str, pg_admin: Any) -> None:  # noqa: F811
+    """The server drops the run's connections (a restart): the batch refused is written on the
+    next try, over a new connection; the run still says it had a storage error (exit code 4)."""
+    data = tmp_path / "d"
+    args = [sys.executable, "-m", "scrapy", "crawl", "reviews", "-s", f"REVIEWCRAWL_DATA_DIR={data}", *FAST,
+            "-s", "DOWNLOAD_DELAY=0.2", "-s", "REVIEWCRAWL_DB_BATCH_SIZE=1", "-s", "REVIEWCRAWL_DB_FLUSH_SECONDS=0.5",
+            "-s", f"REVIEWCRAWL_DATABASE_URL={pg_url}"]  # fmt: skip
+    run = subprocess.Popen(args, env={"http_proxy": demo_proxy, "PATH": "/usr/bin:/bin"}, cwd=Path(__file__).parent.parent,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+    try:
+        with open_database(pg_url) as store:
+            for _ in range(300):
+                if store.count() >= 2 or run.poll() is not None:
+                    break
+                time.sleep(0.05)
+        dropped = pg_admin.execute(
+            "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+            "WHERE application_name = 'reviewcrawl' AND pid <> pg_backend_pid()"
+        ).fetchone()[0]
+        _, stderr = run.communicate(timeout=120)
+    finally:
+        run.kill()
+    with open_database(pg_url) as store:
+        in_db = store.count()
+    assert (dropped >= 2, run.returncode, in_db, len(read_jsonl(feed_of(data)))) == (
+        True, ExitCode.STORAGE, REVIEWS, REVIEWS), stderr[-3000:]  # fmt: skip
+    assert "are not in the database" not in stderr and stderr.count("Traceback") == 0

@@ -4,9 +4,12 @@ Idempotent (the same upsert rules as the crawl: loading a feed twice, or an olde
 newer one, changes nothing), in batches (``REVIEWCRAWL_LOAD_BATCH_SIZE`` records per
 transaction; PostgreSQL takes each batch with COPY), with a progress bar on a terminal. This is
 how records that a run could not write (the database was down: exit code 4) get in afterwards.
+The runs whose records a feed holds are recorded as published (from ``run-<id>.json`` beside the
+feed when it is there): the feed was published, so the next crawl does not export them again.
 
-A line that is not a review record (not JSON, no canonical_url or url, an errors feed's line) is
-counted and named, never loaded; the command exits 1 when there was any, after loading the rest.
+A line that is not a review record (not JSON, not the record's schema, an errors feed's line) is
+counted and named, never loaded, and so is the rest of a file that cannot be read (a truncated
+.gz); the command exits 1 when there was any, after loading everything else.
 """
 
 from __future__ import annotations
@@ -14,47 +17,94 @@ from __future__ import annotations
 import argparse
 import gzip
 import json
-import logging
 import sys
+import zlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
+from jsonschema import Draft202012Validator
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from tqdm import tqdm
 
-from reviewcrawl.pipelines import database_url
+from reviewcrawl.pipelines import database_url, load_schema
 from reviewcrawl.runs import STORAGE_ERRORS, ConfigurationError, ExitCode
-from reviewcrawl.storage import SchemaError, open_database, redact
+from reviewcrawl.storage import SchemaError, Store, open_database, redact
 
-logger = logging.getLogger(__name__)
+#: bad lines named on stderr; the others are counted
+SHOWN = 20
 
 
-def read_feed(path: Path, bad: list[str], progress: Callable[[int], object] = int) -> Iterator[dict[str, Any]]:
-    """The review records of a JSON Lines feed (plain or gzipped); bad lines go to `bad`;
-    `progress` hears how many bytes of the file have been read, now and then."""
-    with path.open("rb") as raw, gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw as f:
-        for n, line in enumerate(f, 1):
-            if n % 1000 == 0:
-                progress(raw.tell())
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as exc:
-                bad.append(f"{path}:{n}: not JSON ({exc})")
-                continue
-            if not isinstance(record, dict) or not (record.get("canonical_url") or record.get("url")):
-                bad.append(f"{path}:{n}: not a review record (no canonical_url)")
-                continue
-            if not record.get("url") or not record.get("site") or not record.get("fetched_at"):
-                bad.append(
-                    f"{path}:{n}: {record.get('canonical_url') or record.get('url')}: lacks url, site or fetched_at"
-                )
-                continue
-            record.setdefault("canonical_url", record["url"])
-            yield record
+class FeedReader:
+    """Review records out of JSON Lines feeds (plain or gzipped), checked against the record's
+    JSON Schema; what is not a record is counted in ``bad`` (the first SHOWN named in ``shown``)."""
+
+    def __init__(self) -> None:
+        self.validator = Draft202012Validator(load_schema())
+        self.bad = 0
+        self.shown: list[str] = []
+        #: run_id -> the earliest fetched_at of its records in the feed read last
+        self.runs: dict[str, str] = {}
+
+    def skip(self, where: str, why: str) -> None:
+        self.bad += 1
+        if len(self.shown) < SHOWN:
+            self.shown.append(f"{where}: {why}")
+
+    def read(self, path: Path, progress: Callable[[int], object] = int) -> Iterator[dict[str, Any]]:
+        """The records of one feed; `progress` hears how many bytes of the file have been read."""
+        self.runs = {}
+        n = 0
+        try:
+            with path.open("rb") as raw, gzip.GzipFile(fileobj=raw) if path.suffix == ".gz" else raw as f:
+                for n, line in enumerate(f, 1):
+                    if n % 1000 == 0:
+                        progress(raw.tell())
+                    record = self._record(line, f"{path}:{n}")
+                    if record is not None:
+                        yield record
+        except (OSError, EOFError, zlib.error) as exc:  # a truncated or corrupt .gz, a disk error
+            self.skip(f"{path}:{n + 1}", f"unreadable from here on ({exc or type(exc).__name__})")
+
+    def _record(self, line: bytes, where: str) -> dict[str, Any] | None:
+        if not line.strip():
+            return None
+        try:
+            record = json.loads(line)
+        except ValueError as exc:
+            self.skip(where, f"not JSON ({exc})")
+            return None
+        if not isinstance(record, dict) or ("reason" in record and "record" in record):
+            self.skip(where, "not a review record (an errors feed's line?)")
+            return None
+        errors = sorted(self.validator.iter_errors(record), key=lambda e: list(e.absolute_path))
+        if errors:
+            at = "/".join(str(p) for p in errors[0].absolute_path) or "record"
+            self.skip(where, f"{record.get('canonical_url') or '?'}: {at}: {errors[0].message}")
+            return None
+        if not record.get("canonical_url") or not record.get("fetched_at"):
+            self.skip(where, f"{record.get('url') or '?'}: lacks canonical_url or fetched_at")
+            return None
+        if record.get("run_id"):
+            run, seen = str(record["run_id"]), str(record["fetched_at"])
+            self.runs[run] = min(self.runs.get(run, seen), seen)
+        return record
+
+
+def record_runs(store: Store, feed: Path, runs: dict[str, str]) -> None:
+    """The runs whose records a published feed holds are published: their summary from
+    run-<id>.json beside the feed when it is there, else a row of status 'loaded'."""
+    for run_id, started in runs.items():
+        summary_file = feed.parent / f"run-{run_id}.json"
+        try:
+            summary = json.loads(summary_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            summary = None
+        if isinstance(summary, dict) and summary.get("run_id") == run_id:
+            store.add_run({**summary, "published": True})
+        else:
+            store.mark_published(run_id, started)
 
 
 class Command(ScrapyCommand):
@@ -69,7 +119,7 @@ class Command(ScrapyCommand):
 
     def add_options(self, parser: argparse.ArgumentParser) -> None:
         super().add_options(parser)
-        parser.add_argument("--no-progress", action="store_true", help="no progress bar (one line at the end)")
+        parser.add_argument("--no-progress", action="store_true", help="no progress bar")
 
     def run(self, args: list[str], opts: argparse.Namespace) -> None:
         if not args:
@@ -84,22 +134,22 @@ class Command(ScrapyCommand):
         except ConfigurationError as exc:
             raise UsageError(str(exc)) from None
         batch_size = self.settings.getint("REVIEWCRAWL_LOAD_BATCH_SIZE", 5000)
-        bad: list[str] = []
+        reader = FeedReader()
         loaded = 0
-        total = sum(p.stat().st_size for p in paths)
-        bar = tqdm(total=total, unit="B", unit_scale=True, desc="loading", file=sys.stderr,
-                   disable=opts.no_progress or not sys.stderr.isatty())  # fmt: skip
+        bar = tqdm(total=sum(p.stat().st_size for p in paths), unit="B", unit_scale=True, desc="loading",
+                   file=sys.stderr, disable=opts.no_progress or not sys.stderr.isatty())  # fmt: skip
         try:
             with open_database(url) as store:
                 done = 0
                 for path in paths:
                     batch: list[dict[str, Any]] = []
-                    for record in read_feed(path, bad, lambda pos, base=done: bar.update(base + pos - bar.n)):
+                    for record in reader.read(path, lambda pos, base=done: bar.update(base + pos - bar.n)):
                         batch.append(record)
                         if len(batch) >= batch_size:
                             loaded += store.load(batch)
                             batch.clear()
                     loaded += store.load(batch)
+                    record_runs(store, path, reader.runs)
                     done += path.stat().st_size
                     bar.update(done - bar.n)
                 count = store.count()
@@ -109,10 +159,10 @@ class Command(ScrapyCommand):
             self.exitcode = int(ExitCode.STORAGE)
             return
         bar.close()
-        for line in bad[:20]:
+        for line in reader.shown:
             print(f"skipped {line}", file=sys.stderr)
-        if len(bad) > 20:
-            print(f"... and {len(bad) - 20} more lines skipped", file=sys.stderr)
+        if reader.bad > len(reader.shown):
+            print(f"... and {reader.bad - len(reader.shown)} more lines skipped", file=sys.stderr)
         print(f"loaded {loaded} records from {len(paths)} feed(s) into {redact(url)}: "
-              f"{count} reviews in all, {len(bad)} lines skipped")  # fmt: skip
-        self.exitcode = int(ExitCode.FAILED) if bad else 0
+              f"{count} reviews in all, {reader.bad} lines skipped")  # fmt: skip
+        self.exitcode = int(ExitCode.FAILED) if reader.bad else 0

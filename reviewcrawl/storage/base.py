@@ -18,6 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from reviewcrawl.items import scrub
 from reviewcrawl.storage.schema import MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION
 
 __all__ = [
@@ -72,7 +73,10 @@ def _json(value: Any) -> str | None:
 
 def row_from_record(record: Mapping[str, Any]) -> tuple[Any, ...]:
     """A record (a Review as a dict, or a feed line) as a reviews row, in COLUMNS order."""
-    rating = record.get("rating") or {}
+    record = scrub(dict(record))  # NUL and lone surrogates: no database or feed can hold them
+    rating = record.get("rating")
+    if not isinstance(rating, Mapping):  # a feed line of another shape: the schema check names it
+        rating = {}
     seen = record.get("fetched_at")
     values = {
         **{k: record.get(k) for k in ("canonical_url", "url", "site", "title", "author", "date_published",
@@ -110,6 +114,8 @@ class Store:
 
     #: how the dialect says "differs from, NULLs included"
     distinct = "IS DISTINCT FROM"
+    #: byte order for comparing ISO 8601 times as text, whatever the database's collation
+    collate_c = ' COLLATE "C"'
     #: where the database is, without credentials (for messages and logs)
     where = ""
 
@@ -177,24 +183,43 @@ class Store:
     # -- reviews ------------------------------------------------------------------------------
 
     def _on_conflict(self) -> str:
-        """What an INSERT INTO reviews does with a canonical_url it already has (see upsert)."""
-        d = self.distinct
-        changed = " OR ".join(f"reviews.{c} {d} excluded.{c}" for c in CONTENT_COLUMNS)
+        """What an INSERT INTO reviews does with a canonical_url it already has.
+
+        Idempotent, and the same whatever order records arrive in: the record seen last
+        (``last_seen``; on a tie, the one written last) gives the content, an older one changes
+        nothing but may move ``first_seen`` earlier; a row is written only when something changes
+        (loading a feed twice writes nothing). ``fetched_at`` stays the fetch of the last change.
+        ``run_id`` names the run that last exported the review: a new one when the content
+        changed, or when the stored run never published its feeds (killed, its row lost) — else a
+        review stored by such a run would never count as exported. A link to an original, once
+        found, is kept: a later run that crawls only the copy's site cannot see the original and
+        must not erase or replace what an earlier run learned (first seen wins).
+        """
+        d, c_ = self.distinct, self.collate_c
+        kept_link = "COALESCE(reviews.duplicate_of, excluded.duplicate_of)"
+        changed = " OR ".join(
+            f"reviews.{c} {d} {kept_link if c == 'duplicate_of' else 'excluded.' + c}" for c in CONTENT_COLUMNS
+        )
+        newer = (
+            f"(excluded.last_seen{c_} > reviews.last_seen OR (excluded.last_seen = reviews.last_seen AND ({changed})))"
+        )
+        unpublished = "NOT EXISTS (SELECT 1 FROM runs WHERE runs.run_id = reviews.run_id AND runs.published = 1)"
+        content = ",\n    ".join(
+            f"{c} = CASE WHEN {newer} THEN excluded.{c} ELSE reviews.{c} END"
+            for c in CONTENT_COLUMNS
+            if c != "duplicate_of"
+        )
         return f"""
 ON CONFLICT (canonical_url) DO UPDATE SET
-    {", ".join(f"{c} = excluded.{c}" for c in CONTENT_COLUMNS if c != "duplicate_of")},
-    duplicate_of = COALESCE(reviews.duplicate_of, excluded.duplicate_of),
-    fetched_at = CASE WHEN {changed} THEN excluded.fetched_at ELSE reviews.fetched_at END,
-    run_id = CASE WHEN {changed} THEN excluded.run_id ELSE reviews.run_id END,
-    last_seen = excluded.last_seen
-WHERE reviews.last_seen IS NULL OR excluded.last_seen IS NULL OR excluded.last_seen > reviews.last_seen
-   OR (excluded.last_seen = reviews.last_seen AND ({changed}))
+    {content},
+    duplicate_of = {kept_link},
+    fetched_at = CASE WHEN {newer} AND ({changed}) THEN excluded.fetched_at ELSE reviews.fetched_at END,
+    run_id = CASE WHEN {newer} AND (({changed}) OR {unpublished}) THEN excluded.run_id ELSE reviews.run_id END,
+    first_seen = CASE WHEN excluded.first_seen{c_} < reviews.first_seen THEN excluded.first_seen ELSE reviews.first_seen END,
+    last_seen = CASE WHEN excluded.last_seen{c_} > reviews.last_seen THEN excluded.last_seen ELSE reviews.last_seen END
+WHERE {newer} OR excluded.first_seen{c_} < reviews.first_seen
 """
 
-    # Idempotent: a row changes only when its content changed or it was seen later; a record older
-    # than the stored one (an old feed loaded after a newer run) changes nothing. A link to an
-    # original, once found, is kept: a later run that crawls only the copy's site cannot see the
-    # original and must not erase or replace what an earlier run learned (first seen wins).
     def upsert(self, records: Iterable[Mapping[str, Any]]) -> int:
         """Write a batch in one transaction; returns the number of records given."""
         rows = [row_from_record(r) for r in records]
@@ -229,10 +254,13 @@ WHERE reviews.last_seen IS NULL OR excluded.last_seen IS NULL OR excluded.last_s
 
     def touch_reviews(self, canonical_urls: Iterable[str], seen: str) -> None:
         """An unchanged review seen again: only its last_seen moves on."""
-        values = [(seen, u) for u in canonical_urls]
+        values = [(seen, u, seen) for u in canonical_urls]
         if values:
             with self._transaction() as cur:
-                cur.executemany("UPDATE reviews SET last_seen = ? WHERE canonical_url = ?", values)
+                cur.executemany(
+                    f"UPDATE reviews SET last_seen = ? WHERE canonical_url = ? AND last_seen{self.collate_c} < ?",
+                    values,
+                )
 
     def count(self) -> int:
         return int(self._query("SELECT count(*) FROM reviews")[0][0])
@@ -312,6 +340,17 @@ WHERE reviews.last_seen IS NULL OR excluded.last_seen IS NULL OR excluded.last_s
                 "status = excluded.status, exit_code = 5, summary = excluded.summary, published = 0, "
                 "lock = excluded.lock, pid = excluded.pid",
                 (run_id, started_at, RUNNING, summary, lock, pid),
+            )
+
+    def mark_published(self, run_id: str, started_at: str) -> None:
+        """A run whose feed was published (``scrapy load`` read it): its row says so, a row of
+        status 'loaded' when the database has none."""
+        summary = _json({"run_id": run_id, "started_at": started_at, "status": "loaded"})
+        with self._transaction() as cur:
+            cur.execute(
+                "INSERT INTO runs (run_id, started_at, status, exit_code, summary, published) "
+                "VALUES (?, ?, 'loaded', 0, ?, 1) ON CONFLICT (run_id) DO UPDATE SET published = 1",
+                (run_id, started_at, summary),
             )
 
     def running_runs(self) -> list[dict[str, Any]]:

@@ -15,10 +15,24 @@ from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Any
 
 import psycopg
+from psycopg.conninfo import conninfo_to_dict
 
 from reviewcrawl.storage.base import COLUMNS, Store, row_from_record
 
 __all__ = ["PostgresStore"]
+
+#: a server that stops answering (a network cut, a frozen host) is found out in about 20 s, not
+#: hours: TCP keepalives on an idle connection, tcp_user_timeout on a write nobody acknowledges.
+#: Options given in the URL win over these.
+CONNECT_OPTIONS: dict[str, Any] = {
+    "connect_timeout": 10,
+    "application_name": "reviewcrawl",
+    "keepalives": 1,
+    "keepalives_idle": 10,
+    "keepalives_interval": 5,
+    "keepalives_count": 2,
+    "tcp_user_timeout": 20_000,
+}
 
 #: pg_advisory_xact_lock key: migrations of one database run one at a time
 MIGRATION_LOCK = 0x7265766965770001
@@ -69,9 +83,13 @@ class PostgresStore(Store):
 
     def _connect(self) -> psycopg.Connection[Any]:
         try:
-            return psycopg.connect(self.url, autocommit=True, connect_timeout=10, application_name="reviewcrawl")
+            given = conninfo_to_dict(self.url)
+            options = {k: v for k, v in CONNECT_OPTIONS.items() if k not in given}
+            return psycopg.connect(self.url, autocommit=True, **options)
         except psycopg.Error as exc:
-            raise psycopg.OperationalError(f"{self.where}: {exc}".strip()) from None
+            from reviewcrawl.storage import mask
+
+            raise psycopg.OperationalError(mask(f"{self.where}: {exc}".strip(), self.url)) from None
 
     def _live(self) -> psycopg.Connection[Any]:
         """The connection, made again when the server dropped it (a restart, a network cut)."""
@@ -93,20 +111,23 @@ class PostgresStore(Store):
         cur.execute("SELECT pg_advisory_xact_lock(?)", (MIGRATION_LOCK,))
 
     def load(self, records: Iterable[Mapping[str, Any]]) -> int:
-        """COPY into a temporary table, then one INSERT ... ON CONFLICT with upsert's rules (when a
-        feed holds a canonical_url twice, its latest line wins and its earliest fetch is first_seen)."""
+        """COPY into a temporary table, then one INSERT ... ON CONFLICT with upsert's rules: when
+        the batch holds a canonical_url twice, the line seen last (on a tie, the later line) gives
+        the content and the earliest fetch its first_seen, as upserting the lines in order would."""
         n = 0
         cols = ", ".join(COLUMNS)
         with self._live().transaction(), self.conn.cursor() as cur:
-            cur.execute("CREATE TEMP TABLE reviews_load (LIKE reviews) ON COMMIT DROP")
-            with cur.copy(f"COPY reviews_load ({cols}) FROM STDIN") as copy:
+            cur.execute(
+                "CREATE TEMP TABLE IF NOT EXISTS reviews_load (LIKE reviews, line bigint) ON COMMIT DELETE ROWS"
+            )
+            with cur.copy(f"COPY reviews_load ({cols}, line) FROM STDIN") as copy:
                 for record in records:
-                    copy.write_row(row_from_record(record))
                     n += 1
+                    copy.write_row((*row_from_record(record), n))
             picked = cols.replace("first_seen", "min(first_seen) OVER (PARTITION BY canonical_url)")
             cur.execute(
                 f"INSERT INTO reviews ({cols}) SELECT DISTINCT ON (canonical_url) {picked} FROM reviews_load "
-                "ORDER BY canonical_url, last_seen DESC NULLS LAST " + _pg(self._on_conflict())
+                'ORDER BY canonical_url, last_seen COLLATE "C" DESC, line DESC ' + _pg(self._on_conflict())
             )
         return n
 

@@ -33,6 +33,7 @@ __all__ = [
 
 class SQLiteStore(Store):
     distinct = "IS NOT"  # SQLite's IS NOT compares NULLs like IS DISTINCT FROM (which needs 3.39)
+    collate_c = ""  # SQLite compares text byte by byte (BINARY) by default
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
