@@ -40,7 +40,7 @@ PER_LISTING = 100
 PROFILE = f"""name = "bench"
 description = "a generated review site for benchmarks/distributed.py"
 start_urls = ["http://{HOST}/"]
-review_urls = ['^/r/\\\\d+\\\\.html$']
+review_urls = ['^/r/\\d+\\.html$']
 language = "en"
 preferred = true
 """
@@ -135,12 +135,15 @@ def crawl(n: int, root: Path, proxy: str, client: Any, admin: Any, prefix: str) 
             "queue_peak": sampler.best}  # fmt: skip
 
 
-def bloom_bytes(client: Any, key: str, urls: int) -> int:
+def bloom_bytes(client: Any, key: str, seen_key: str) -> tuple[int, int]:
+    """(bytes, URLs said seen before they were added) of a Bloom filter at 1e-3 sized for, and
+    filled with, the fingerprints of a crawl's seen-set."""
     from reviewcrawl.distributed.bloom import BloomDupeFilter
 
-    bloom = BloomDupeFilter(client, key, capacity=urls, error_rate=0.001)
-    bloom.seen_fingerprint("0" * 40)
-    return int(client.memory_usage(key, samples=0) or 0)
+    fingerprints = [fp.decode() for fp in client.smembers(seen_key)]
+    bloom = BloomDupeFilter(client, key, capacity=len(fingerprints), error_rate=0.001)
+    false = sum(bloom.seen_fingerprint(fp) for fp in fingerprints)
+    return int(client.memory_usage(key, samples=0) or 0), false
 
 
 def main() -> int:
@@ -174,9 +177,10 @@ def main() -> int:
               f"(queue at its largest: {queued} requests, {queue_bytes} bytes)")  # fmt: skip
         print(f"Redis memory per seen URL (set of SHA1 fingerprints): {first['seen_bytes'] / max(first['seen'], 1):.1f} "
               f"bytes ({first['seen']} URLs, {first['seen_bytes']} bytes)")  # fmt: skip
-        bloom = bloom_bytes(client, f"{prefix}:bloom", first["seen"])
+        bloom, false = bloom_bytes(client, f"{prefix}:bloom", f"{prefix}:n{first['workers']}:reviews-bench:gen:g:seen")
         print(f"Redis memory per seen URL (Bloom filter, capacity {first['seen']}, 1e-3): "
-              f"{bloom / max(first['seen'], 1):.2f} bytes ({bloom} bytes)")  # fmt: skip
+              f"{bloom / max(first['seen'], 1):.2f} bytes ({bloom} bytes; {false} of the URLs said seen "
+              "before they were added: false positives while filling)")  # fmt: skip
         base = results[0]["pages"] / results[0]["seconds"]
         print(
             "speed-up: " + ", ".join(f"{r['workers']} workers {r['pages'] / r['seconds'] / base:.2f}x" for r in results)

@@ -177,7 +177,9 @@ class NearDuplicatePipeline(_Pipeline):
         key = item.canonical_url or item.url or ""
         # two URLs of one page (tracking parameters, an alias the redirect missed); distributed:
         # the first page any worker exported under it this generation
-        if key in self.seen_canonical or (self.shared is not None and not self.shared.claim_canonical(key, item.url)):
+        if key in self.seen_canonical or (
+            self.shared is not None and not self.shared.claim_canonical(key, item.url or key)
+        ):
             self.stats.inc_value("reviewcrawl/same_canonical_url")
             raise DropItem(f"canonical_url already exported in this run: {key}", log_level="DEBUG")
         self.seen_canonical.add(key)

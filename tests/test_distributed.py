@@ -22,7 +22,7 @@ from scrapy.settings import Settings
 
 from reviewcrawl.distributed import DistributedMode
 from reviewcrawl.distributed.bloom import BloomDupeFilter, bloom_size
-from reviewcrawl.distributed.coordination import Generation
+from reviewcrawl.distributed.coordination import Generation, current_generation
 from reviewcrawl.runs import ConfigurationError
 
 from .conftest import REDIS_URL, ROOT, SCRAPY, read_jsonl
@@ -130,6 +130,8 @@ def test_take_requeue_drain_and_waves(client: Any, redis_url: str) -> None:
     assert b.claim_wave(0)
     assert b.finish(published=False) == 1  # b's unpublished request goes back too
     assert client.zcard(b.queue_key) == 3
+    status = b.status()
+    assert (status["queued"], status["seen"], status["workers"], status["waves"]) == (3, 0, {}, 0)  # b released wave 0
     c = Generation(client, crawl, "1", "run-c", ttl=60)
     c.join("wc", 60_000)
     c.take()
@@ -137,6 +139,9 @@ def test_take_requeue_drain_and_waves(client: Any, redis_url: str) -> None:
     assert client.zcard(c.queue_key) == 2 and not client.exists(c.taken_key)
     assert c.claim_canonical("http://x/a", "http://x/a?utm=1") and not c.claim_canonical("http://x/a", "http://x/a")
     assert c.claim_canonical("http://x/a", "http://x/a?utm=1")  # the same page again (fetched after a kill)
+    assert current_generation(client, crawl) == "1"
+    client.set(f"{crawl}:gen:1:done", "x")
+    assert current_generation(client, crawl) == "2" == current_generation(client, crawl)  # the next, once
 
 
 # -- three worker processes ---------------------------------------------------------------------

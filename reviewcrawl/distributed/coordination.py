@@ -127,10 +127,14 @@ return 1
 """
 
 
+def _text(value: bytes | str) -> str:
+    return value.decode() if isinstance(value, bytes) else value
+
+
 def current_generation(client: redis.Redis, crawl: str) -> str:
     """The generation a worker of ``crawl`` joins when none is given: the unfinished one, or the next."""
     value = client.eval(_CURRENT, 2, f"{crawl}:generation", f"{crawl}:generations", crawl)
-    return value.decode() if isinstance(value, bytes) else str(value)
+    return _text(value) if isinstance(value, (bytes, str)) else str(value)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -255,14 +259,13 @@ class Generation:
 
     def status(self) -> dict[str, Any]:
         """Queue length, seen-set entries, runs busy and idle, requests taken and unpublished."""
-        workers = {k.decode(): v.decode() for k, v in self.client.hgetall(self.workers_key).items()}
+        workers = {_text(k): _text(v) for k, v in self.client.hgetall(self.workers_key).items()}
         taken = {rid: int(self.client.zcard(f"{self.key}:taken:{rid}")) for rid in workers}
-        kind = self.client.type(self.seen_key)
-        kind = kind.decode() if isinstance(kind, bytes) else kind
+        kind = _text(self.client.type(self.seen_key))
         return {
             "generation": self.name,
             "queued": int(self.client.zcard(self.queue_key)),
-            "seen": int(self.client.scard(self.seen_key)) if kind == "set" else None,
+            "seen": int(self.client.scard(self.seen_key)) if kind in ("set", "none") else None,  # None: a Bloom filter
             "workers": workers,
             "taken": taken,
             "waves": int(self.client.hlen(self.waves_key)),
