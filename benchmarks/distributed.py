@@ -32,6 +32,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from reviewcrawl.distributed.bloom import BloomDupeFilter  # noqa: E402
 from tests.conftest import REDIS_URL, SCRAPY, serve_sites  # noqa: E402
 
 PG_URL = os.environ.get("REVIEWCRAWL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
@@ -138,8 +139,6 @@ def crawl(n: int, root: Path, proxy: str, client: Any, admin: Any, prefix: str) 
 def bloom_bytes(client: Any, key: str, seen_key: str) -> tuple[int, int]:
     """(bytes, URLs said seen before they were added) of a Bloom filter at 1e-3 sized for, and
     filled with, the fingerprints of a crawl's seen-set."""
-    from reviewcrawl.distributed.bloom import BloomDupeFilter
-
     fingerprints = [fp.decode() for fp in client.smembers(seen_key)]
     bloom = BloomDupeFilter(client, key, capacity=len(fingerprints), error_rate=0.001)
     false = sum(bloom.seen_fingerprint(fp) for fp in fingerprints)
@@ -181,6 +180,11 @@ def main() -> int:
         print(f"Redis memory per seen URL (Bloom filter, capacity {first['seen']}, 1e-3): "
               f"{bloom / max(first['seen'], 1):.2f} bytes ({bloom} bytes; {false} of the URLs said seen "
               "before they were added: false positives while filling)")  # fmt: skip
+        default = f"{prefix}:bloom-default"
+        BloomDupeFilter(client, default, capacity=5_000_000, error_rate=0.001)
+        size = int(client.memory_usage(default, samples=0) or 0)
+        print(f"Redis memory of the default Bloom filter (capacity 5,000,000, 1e-3): {size} bytes, "
+              f"{size / 5_000_000:.2f} bytes per URL of capacity")  # fmt: skip
         base = results[0]["pages"] / results[0]["seconds"]
         print(
             "speed-up: " + ", ".join(f"{r['workers']} workers {r['pages'] / r['seconds'] / base:.2f}x" for r in results)

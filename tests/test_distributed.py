@@ -7,6 +7,7 @@ doubled."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import signal
@@ -269,4 +270,7 @@ def test_a_worker_killed_mid_crawl_and_started_again_loses_and_doubles_nothing(
     check_exported_once(tmp_path)
     assert list((tmp_path / "w1" / "feeds").glob(f".*{killed_run}*.part")) == []  # the killed run's feed, deleted
     assert re.search(rf"Run {killed_run} of this worker was killed: its {taken} requests are back in the queue", text)
+    (summary,) = [json.loads(p.read_text()) for p in (tmp_path / "w1" / "feeds").glob("run-*.json")]
+    assert summary["distributed"]["requeued"] == taken and summary["exit_code"] == 0
+    assert any("back in the shared queue" in w for w in summary["warnings"])
     drained(client, prefix)

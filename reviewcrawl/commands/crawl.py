@@ -126,7 +126,8 @@ class Command(ScrapyCrawlCommand):
         lock = self.lock.path if self.lock is not None else None
         stale = self.lock.stale_pid if self.lock is not None else None
         try:
-            start = begin_run(data_dir, run_id, now.isoformat(timespec="seconds"), lock=lock, stale_pid=stale)
+            start = begin_run(data_dir, run_id, now.isoformat(timespec="seconds"), lock=lock, stale_pid=stale,
+                              distributed=is_distributed(settings))  # fmt: skip
         except STORAGE_ERRORS as exc:
             cause = getattr(exc, "strerror", None) or str(exc)
             _say(f"cannot start, storage error: the state database {data_dir / 'reviewcrawl.sqlite3'}: {cause}")
