@@ -35,3 +35,24 @@ REVIEWCRAWL_RETRY_AFTER_MAX = 60.0
 #: set by `scrapy crawl` before the run, not by hand: warnings for the run's summary (a lock taken
 #: over, killed runs found and redone; reviewcrawl/recovery.py)
 REVIEWCRAWL_RUN_WARNINGS: list[str] = []
+
+# Distributed mode (reviewcrawl/distributed/; the README's "Many workers on many machines"):
+#: "redis://HOST:PORT/DB": workers on several machines share one crawl through this Redis; empty: one machine
+REVIEWCRAWL_REDIS_URL = ""
+#: the first part of every Redis key of the crawl (and of its near-copy index)
+REVIEWCRAWL_REDIS_PREFIX = "reviewcrawl"
+#: this worker's name, unique among the workers of one crawl; empty means the host name
+REVIEWCRAWL_WORKER_ID = ""
+#: the generation to join (e.g. the date); empty: the crawl's unfinished one, else a new one
+REVIEWCRAWL_GENERATION = ""
+#: seconds a generation's keys live after the last heartbeat of a worker in it
+REVIEWCRAWL_GENERATION_TTL = 7 * 24 * 3600
+#: seconds without a heartbeat after which a worker is taken for dead and its requests are queued again
+REVIEWCRAWL_WORKER_TIMEOUT = 120.0
+#: the seen-set: "set" (scrapy-redis's set of fingerprints, ~88 bytes per URL) or "bloom"
+#: (reviewcrawl/distributed/bloom.py: ~1.8 bytes per URL of capacity; a false positive skips a page)
+REVIEWCRAWL_SEEN = "set"
+REVIEWCRAWL_BLOOM_CAPACITY = 5_000_000
+REVIEWCRAWL_BLOOM_ERROR_RATE = 0.001
+#: set by `scrapy crawl`, not by hand: this worker's killed runs, run id -> published (reviewcrawl/recovery.py)
+REVIEWCRAWL_KILLED_RUNS: dict[str, bool] = {}

@@ -24,6 +24,7 @@ from scrapy.extensions.feedexport import FeedExporter, FeedSlot
 from scrapy.http import Response
 from twisted.python.failure import Failure
 
+from reviewcrawl.distributed import is_distributed, worker_id
 from reviewcrawl.feeds import part_path
 from reviewcrawl.items import REVIEW_FIELDS, Rejected, Review
 from reviewcrawl.runs import STORAGE_ERRORS, ExitCode, SiteExpectation, build_summary, decide, storage_error
@@ -171,7 +172,9 @@ class RunRecorder:
 
     def _summary(self) -> dict[str, Any]:
         stats = self.stats.get_stats()
-        verdict = decide(stats, self.sites, finish_reason=self.reason, max_error_rate=self.max_error_rate)
+        distributed = is_distributed(self.settings)
+        verdict = decide(stats, self.sites, finish_reason=self.reason, max_error_rate=self.max_error_rate,
+                         check_sites=not distributed)  # fmt: skip
         # what the crawl command found before the run (a lock taken over, killed runs redone)
         verdict.warnings[:0] = self.settings.getlist("REVIEWCRAWL_RUN_WARNINGS")
         summary = build_summary(
@@ -180,6 +183,13 @@ class RunRecorder:
             feeds=self.feeds, verdict=verdict,
         )  # fmt: skip
         summary["published"] = self._published()
+        if distributed:
+            summary["distributed"] = {
+                "worker": worker_id(self.settings),
+                "generation": stats.get("reviewcrawl/distributed/generation"),
+                "drained": bool(stats.get("reviewcrawl/distributed/drained")),
+                "requeued": int(stats.get("reviewcrawl/distributed/requeued", 0)),
+            }
         return summary
 
     def _published(self) -> bool:

@@ -32,8 +32,9 @@ __all__ = ["LockHeld", "RunLock", "lock_name", "pid_alive"]
 _UNSAFE = re.compile(r"[^A-Za-z0-9._+-]+")
 
 
-def lock_name(spider: str, site: str | None = None, url: str | None = None) -> str:
-    """The lock file's name for a spider and its site selection.
+def lock_name(spider: str, site: str | None = None, url: str | None = None, worker: str | None = None) -> str:
+    """The lock file's name for a spider and its site selection (and, in distributed mode, the
+    worker: several workers of one crawl may run on one machine, one run per worker at a time).
 
     >>> lock_name("reviews")
     'reviews-all.lock'
@@ -41,6 +42,8 @@ def lock_name(spider: str, site: str | None = None, url: str | None = None) -> s
     'reviews-prestonmoline+reelverdict.lock'
     >>> lock_name("reviews", url="https://Blog.example:8080/2025/")
     'reviews-url-blog.example_8080.lock'
+    >>> lock_name("reviews", worker="crawl-02")
+    'reviews-all@crawl-02.lock'
     """
     if url:
         netloc = url.split("://", 1)[-1].split("/", 1)[0].rsplit("@", 1)[-1].lower()
@@ -50,6 +53,8 @@ def lock_name(spider: str, site: str | None = None, url: str | None = None) -> s
         key = "+".join(_UNSAFE.sub("_", n) for n in names) or "all"
     else:
         key = "all"
+    if worker:
+        key += "@" + (_UNSAFE.sub("_", worker) or "_")
     return f"{_UNSAFE.sub('_', spider)}-{key}.lock"
 
 

@@ -28,6 +28,8 @@ from twisted.python.threadpool import ThreadPool
 
 from reviewcrawl.component import CrawlerComponent
 from reviewcrawl.dedup import Match, NearDuplicateIndex, fingerprint
+from reviewcrawl.distributed import distributed_scheduler
+from reviewcrawl.distributed.coordination import Generation
 from reviewcrawl.extract import extract_review
 from reviewcrawl.extract.document import charset_problem
 from reviewcrawl.faults import record_fault
@@ -162,12 +164,15 @@ class NearDuplicatePipeline(_Pipeline):
         self.store: Store | None = None  # the database: reviews, duplicates
         self.state: SQLiteStore | None = None  # the state database: pages
         self.seen_canonical: set[str] = set()
+        self.shared: Generation | None = None  # distributed mode: the crawl's generation in Redis
         self.facts: dict[str, tuple[str | None, str | None]] = {}  # this run's originals: site, date
         self.displaced: dict[str, str] = {}  # original -> the review that displaced it
         self.links: list[dict[str, Any]] = []
         self.reads_off_until = 0.0
 
     def open_spider(self) -> None:
+        shared = distributed_scheduler(self.crawler)
+        self.shared = shared.generation if shared is not None else None
         with self.storage_errors(f"the database {redact(self.database_url)} (near-copy links not written)"):
             self.store = open_database(self.database_url)
         # without the index, reviews go out without their near-copy check (counted as a storage error)
@@ -180,8 +185,11 @@ class NearDuplicatePipeline(_Pipeline):
         if not isinstance(item, Review):
             return item
         key = item.canonical_url or item.url or ""
-        if key in self.seen_canonical:
-            # two URLs of one page (tracking parameters, an alias the redirect missed)
+        # two URLs of one page (tracking parameters, an alias the redirect missed); distributed:
+        # the first page any worker exported under it this generation
+        if key in self.seen_canonical or (
+            self.shared is not None and not self.shared.claim_canonical(key, item.url or key)
+        ):
             self.stats.inc_value("reviewcrawl/same_canonical_url")
             raise DropItem(f"canonical_url already exported in this run: {key}", log_level="DEBUG")
         self.seen_canonical.add(key)

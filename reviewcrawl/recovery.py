@@ -90,11 +90,19 @@ def check_data_dir(data_dir: Path) -> None:
 
 
 def begin_run(
-    data_dir: Path, run_id: str, started_at: str, *, lock: Path | None, stale_pid: int | None = None
+    data_dir: Path,
+    run_id: str,
+    started_at: str,
+    *,
+    lock: Path | None,
+    stale_pid: int | None = None,
+    distributed: bool = False,
 ) -> RunStart:
     """Before a run crawls: recover the killed runs of its lock, clear leftover .part files, and
     write the run's own row. Raises sqlite3.Error or OSError when the state database cannot be
-    written (read-only, full, a directory in its place): the run must not start without it."""
+    written (read-only, full, a directory in its place): the run must not start without it.
+    ``distributed``: a worker of a distributed crawl, whose killed runs' requests go back to the
+    shared queue (reviewcrawl.distributed.scheduler), for any worker to take."""
     start = RunStart(run_id)
     feeds_dir = data_dir / "feeds"
     parts = sorted(feeds_dir.glob(".*.part")) if feeds_dir.is_dir() else []  # before the rows: see _clear_parts
@@ -118,9 +126,10 @@ def begin_run(
         if published:
             start.warnings.append(f"run {rid} (PID {pid}) was killed after publishing its feeds: nothing to redo")
         else:
+            by = "the workers of the crawl (its requests are back in the shared queue)" if distributed else "this run"
             start.warnings.append(
                 f"run {rid} (PID {pid}) was killed before publishing its feeds: its pages are fetched "
-                "and its reviews exported again by this run"
+                f"and its reviews exported again by {by}"
             )
     return start
 

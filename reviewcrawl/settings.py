@@ -73,7 +73,10 @@ ITEM_PIPELINES = {
 # its verdict and exit code: see reviewcrawl/extensions.py and the README's "Running from cron".
 EXTENSIONS = {"reviewcrawl.extensions.RunRecorder": 500}
 # REVIEWCRAWL_FEED_COMPRESSION = "gzip" turns the .jsonl feeds into .jsonl.gz (reviewcrawl/feeds.py)
-ADDONS = {"reviewcrawl.feeds.FeedCompression": 0}
+ADDONS = {"reviewcrawl.feeds.FeedCompression": 0, "reviewcrawl.distributed.DistributedMode": 0}
+# Distributed mode (REVIEWCRAWL_REDIS_URL; reviewcrawl/distributed/): a worker closes when the
+# crawl's generation has stayed drained this many seconds (scrapy-redis's setting; 0: never)
+MAX_IDLE_TIME_BEFORE_CLOSE = 5
 
 # Export is configuration: Scrapy's feed exports, one JSON Lines file per run, fields in the
 # Review's declaration order; records that failed validation go to an errors feed beside it.

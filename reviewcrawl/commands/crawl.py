@@ -22,6 +22,7 @@ from scrapy.exceptions import UsageError
 from twisted.internet.defer import Deferred
 from twisted.python.failure import Failure
 
+from reviewcrawl.distributed import is_distributed, worker_id
 from reviewcrawl.extensions import RunRecorder
 from reviewcrawl.lock import LockHeld, RunLock, lock_name, pid_alive
 from reviewcrawl.recovery import StorageUnavailable, begin_run, check_data_dir
@@ -61,7 +62,9 @@ class Command(ScrapyCrawlCommand):
         except StorageUnavailable as exc:
             _say(f"cannot start: {exc}")
             raise SystemExit(ExitCode.STORAGE) from None
-        name = lock_name(args[0], site=opts.spargs.get("site"), url=opts.spargs.get("url"))
+        # distributed mode: one lock per worker (several workers of one crawl may share a machine)
+        worker = worker_id(self.settings) if is_distributed(self.settings) else None
+        name = lock_name(args[0], site=opts.spargs.get("site"), url=opts.spargs.get("url"), worker=worker)
         lock = RunLock(Path(lock_dir) / name if lock_dir else data_dir / "locks" / name)
         try:
             self.lock = lock.acquire()
@@ -123,13 +126,18 @@ class Command(ScrapyCrawlCommand):
         lock = self.lock.path if self.lock is not None else None
         stale = self.lock.stale_pid if self.lock is not None else None
         try:
-            start = begin_run(data_dir, run_id, now.isoformat(timespec="seconds"), lock=lock, stale_pid=stale)
+            start = begin_run(data_dir, run_id, now.isoformat(timespec="seconds"), lock=lock, stale_pid=stale,
+                              distributed=is_distributed(settings))  # fmt: skip
         except STORAGE_ERRORS as exc:
             cause = getattr(exc, "strerror", None) or str(exc)
             _say(f"cannot start, storage error: the state database {data_dir / 'reviewcrawl.sqlite3'}: {cause}")
             return False
         # read by RunRecorder, for the run's summary (settings are frozen when the crawl starts)
         settings.set("REVIEWCRAWL_RUN_WARNINGS", start.warnings, priority="cmdline")
+        # distributed mode: what those runs took from the shared queue goes back to it (or is done)
+        settings.set(
+            "REVIEWCRAWL_KILLED_RUNS", {rid: published for rid, _, published in start.killed}, priority="cmdline"
+        )
         return True
 
     def _exit_code(self, crawler: Crawler, failures: list[BaseException]) -> int:

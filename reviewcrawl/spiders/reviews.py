@@ -31,6 +31,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.spiders import SitemapSpider
 from twisted.python.failure import Failure
 
+from reviewcrawl.distributed import distributed_scheduler, is_distributed
 from reviewcrawl.faults import classify, http_kind, looks_binary, record_fault
 from reviewcrawl.incremental import STATE_META, is_newer, parse_http_date
 from reviewcrawl.items import Page
@@ -88,6 +89,7 @@ class ReviewsSpider(SitemapSpider):
         self.run_id = run_id or new_run_id(self.started_at)
         self.profiles: list[SiteProfile] = []
         self._waves: list[list[SiteProfile]] = []
+        self._all_waves: list[list[SiteProfile]] = []  # distributed mode: wave k is seeded by one worker
         self._links = LinkExtractor()
 
     @classmethod
@@ -154,6 +156,11 @@ class ReviewsSpider(SitemapSpider):
         return Path(self.settings.get("REVIEWCRAWL_DATA_DIR") or "data").absolute() / "reviewcrawl.sqlite3"
 
     def _open_state(self) -> None:
+        if is_distributed(self.settings):
+            # the pages table is per data directory, a page is fetched by any worker: no conditional
+            # requests (reviews unchanged since a published run are still not exported again)
+            logger.info("Run %s: distributed mode, no conditional requests", self.run_id)
+            return
         try:
             self.page_state = SQLiteStore(self._state_path())
         except STORAGE_ERRORS as exc:
@@ -274,6 +281,7 @@ class ReviewsSpider(SitemapSpider):
         preferred = [p for p in self.profiles if p.preferred]
         others = [p for p in self.profiles if not p.preferred]
         self._waves = [w for w in (preferred, others) if w]
+        self._all_waves = list(self._waves)
         logger.info("Run %s: sites %s", self.run_id, ", ".join(p.name for p in self.profiles))
 
     def _requests_for(self, profile: SiteProfile) -> Iterator[Request]:
@@ -288,11 +296,24 @@ class ReviewsSpider(SitemapSpider):
     async def start(self) -> AsyncIterator[Any]:
         if not self._waves:
             return
-        for profile in self._waves.pop(0):
+        wave = self._waves.pop(0)
+        shared = distributed_scheduler(self.crawler)
+        if shared is not None and not shared.generation.claim_wave(0):
+            logger.info("Run %s: another worker seeds the start requests", self.run_id)
+            return
+        for profile in wave:
             for request in self._requests_for(profile):
                 yield request
 
     def _next_wave(self) -> None:
+        shared = distributed_scheduler(self.crawler)
+        if shared is not None:
+            # distributed: wave k when every worker is idle and the queue is empty (on_idle raises
+            # DontCloseSpider to wait); None: the crawl is over
+            index = shared.on_idle(len(self._all_waves))
+            if index is None:
+                return
+            self._waves = [self._all_waves[index]]
         if not self._waves:
             return
         wave = self._waves.pop(0)

@@ -1,0 +1,276 @@
+"""Distributed mode (reviewcrawl/distributed/): workers sharing one crawl through the real Redis on
+127.0.0.1:6379 (db 15, a key prefix per test) and PostgreSQL, crawling the sample sites served on
+127.0.0.1. Three worker processes split the crawl: every URL fetched once, every review exported
+once, near-copies linked; one worker killed with SIGKILL and started again: nothing lost, nothing
+doubled."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+import signal
+import subprocess
+import time
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from scrapy.settings import Settings
+
+from reviewcrawl.distributed import DistributedMode
+from reviewcrawl.distributed.bloom import BloomDupeFilter, bloom_size
+from reviewcrawl.distributed.coordination import Generation, current_generation
+from reviewcrawl.runs import ConfigurationError
+
+from .conftest import REDIS_URL, ROOT, SCRAPY, read_jsonl
+from .test_crawl import COPIES, ORIGINALS
+from .test_storage import pg_admin, pg_schema_url  # noqa: F401  (a fixture)
+
+CRAWLED = re.compile(r"Crawled \((\d+)\) <GET ([^>]+)>")
+#: slow enough that three workers share the work: a worker takes at most CONCURRENT_REQUESTS
+#: requests ahead from the shared queue (each worker keeps its own per-site delay)
+PACE = ["-s", "DOWNLOAD_DELAY=0.2", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1",
+        "-s", "CONCURRENT_REQUESTS=2",
+        "-s", "MAX_IDLE_TIME_BEFORE_CLOSE=1", "-s", "LOG_LEVEL=DEBUG", "-s", "REVIEWCRAWL_GENERATION=g1"]  # fmt: skip
+
+
+@pytest.fixture
+def client(redis_url: str) -> Iterator[Any]:
+    import redis
+
+    conn = redis.Redis.from_url(REDIS_URL)
+    yield conn
+    conn.close()
+
+
+def prefix_of(redis_url: str) -> str:
+    return redis_url.split("?prefix=", 1)[1]
+
+
+# -- the add-on: nothing changes without REVIEWCRAWL_REDIS_URL --------------------------------
+
+
+def project_settings(**values: Any) -> Settings:
+    settings = Settings()
+    settings.setmodule("reviewcrawl.settings", priority="project")
+    settings.setdict(values, priority="cmdline")
+    DistributedMode().update_settings(settings)
+    return settings
+
+
+def test_without_a_redis_url_nothing_changes() -> None:
+    settings = project_settings()
+    assert settings["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
+    assert settings["REVIEWCRAWL_DEDUP_STORAGE"] == "state"
+
+
+def test_distributed_mode_sets_the_scheduler_index_and_needs_a_shared_database() -> None:
+    with pytest.raises(ConfigurationError, match="REVIEWCRAWL_DATABASE_URL"):
+        project_settings(REVIEWCRAWL_REDIS_URL="redis://h:6379/0")
+    settings = project_settings(
+        REVIEWCRAWL_REDIS_URL="redis://h:6379/0", REVIEWCRAWL_DATABASE_URL="postgresql://p@h/db"
+    )
+    assert settings["SCHEDULER"] == "reviewcrawl.distributed.scheduler.DistributedScheduler"
+    assert settings.getbool("SCHEDULER_PERSIST")
+    assert settings["REVIEWCRAWL_DEDUP_STORAGE"] == "redis://h:6379/0?prefix=reviewcrawl:near-copies"
+    with pytest.raises(ConfigurationError, match="REVIEWCRAWL_SEEN"):
+        project_settings(
+            REVIEWCRAWL_REDIS_URL="redis://h", REVIEWCRAWL_DATABASE_URL="postgresql://h", REVIEWCRAWL_SEEN="x"
+        )
+
+
+# -- the Bloom filter seen-set ---------------------------------------------------------------
+
+
+def fingerprints(n: int, tag: str) -> list[str]:
+    return [
+        hashlib.sha1(f"http://site.example/{tag}/{i}".encode(), usedforsecurity=False).hexdigest() for i in range(n)
+    ]
+
+
+def test_bloom_filter_false_positive_rate_and_no_false_negatives(client: Any, redis_url: str) -> None:
+    capacity, rate = 5000, 0.01
+    bloom = BloomDupeFilter(client, f"{prefix_of(redis_url)}:bloom", capacity=capacity, error_rate=rate)
+    added = fingerprints(capacity, "in")
+    new_said_seen = sum(bloom.seen_fingerprint(fp) for fp in added)
+    assert all(bloom.seen_fingerprint(fp) for fp in added)  # no false negatives
+    unseen = fingerprints(capacity, "out")
+    false_positives = sum(fp in bloom for fp in unseen)
+    # a filter full to capacity: ~1% of unseen URLs said seen (a deterministic sample: 5000 fixed URLs)
+    assert 0.004 <= false_positives / capacity <= 0.02, false_positives
+    assert new_said_seen < false_positives  # filling up, the filter erred less than when full
+    bits, _ = bloom_size(capacity, rate)
+    assert client.strlen(f"{prefix_of(redis_url)}:bloom") == -(-bits // 8)  # ~1.2 bytes per URL at 1e-2
+
+
+# -- the coordination steps, on the real Redis ------------------------------------------------
+
+
+def test_take_requeue_drain_and_waves(client: Any, redis_url: str) -> None:
+    crawl = prefix_of(redis_url)
+    a = Generation(client, crawl, "1", "run-a", ttl=60)
+    b = Generation(client, crawl, "1", "run-b", ttl=60)
+    a.join("wa", 60_000)
+    b.join("wb", 60_000)
+    client.zadd(a.queue_key, {b"r1": -1, b"r2": 0, b"r3": 0})
+    assert a.claim_wave(0) and not b.claim_wave(0)
+    assert a.take() == b"r1"  # the highest priority first
+    assert b.take() in (b"r2", b"r3")
+    assert client.zscore(a.taken_key, b"r1") == -1  # kept with its score until a publishes
+    look = b.drain()
+    assert (look.queued, look.busy, look.waves, look.requeued) == (1, 1, 1, 0)  # a is busy
+    client.delete(a.alive_key)  # a's heartbeat expired: a is dead
+    look = b.drain()
+    assert (look.queued, look.busy, look.waves, look.requeued) == (2, 0, 0, 1)  # r1 back, wave 0 free again
+    assert client.zscore(a.queue_key, b"r1") == -1 and not client.exists(a.taken_key)
+    assert not a.heartbeat("wa", 60_000)  # a learns that it was taken for dead
+    assert b.claim_wave(0)
+    assert b.finish(published=False) == 1  # b's unpublished request goes back too
+    assert client.zcard(b.queue_key) == 3
+    status = b.status()
+    assert (status["queued"], status["seen"], status["workers"], status["waves"]) == (3, 0, {}, 0)  # b released wave 0
+    c = Generation(client, crawl, "1", "run-c", ttl=60)
+    c.join("wc", 60_000)
+    c.take()
+    c.finish(published=True)
+    assert client.zcard(c.queue_key) == 2 and not client.exists(c.taken_key)
+    assert c.claim_canonical("http://x/a", "http://x/a?utm=1") and not c.claim_canonical("http://x/a", "http://x/a")
+    assert c.claim_canonical("http://x/a", "http://x/a?utm=1")  # the same page again (fetched after a kill)
+    assert current_generation(client, crawl) == "1"
+    client.set(f"{crawl}:gen:1:done", "x")
+    assert current_generation(client, crawl) == "2" == current_generation(client, crawl)  # the next, once
+
+
+# -- three worker processes ---------------------------------------------------------------------
+
+
+@pytest.fixture
+def shared(pg_admin: Any, redis_url: str) -> Iterator[tuple[str, str]]:  # noqa: F811
+    """(PostgreSQL URL of a fresh schema, Redis key prefix of this test)."""
+    schema, url = pg_schema_url(pg_admin)
+    yield url, prefix_of(redis_url)
+    pg_admin.execute(f"DROP SCHEMA {schema} CASCADE")  # the Redis keys: by the redis_url fixture
+
+
+def start_worker(
+    data_dir: Path, worker: str, proxy: str, db_url: str, prefix: str, *extra: str
+) -> subprocess.Popen[str]:
+    env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy")}
+    env["http_proxy"] = proxy
+    data_dir.mkdir(parents=True, exist_ok=True)
+    log = (data_dir / f"{worker}-{time.monotonic_ns()}.log").open("w")
+    args = [*SCRAPY, "crawl", "reviews", "-s", f"REVIEWCRAWL_DATA_DIR={data_dir}", "-s", f"REVIEWCRAWL_WORKER_ID={worker}",
+            "-s", f"REVIEWCRAWL_REDIS_URL={REDIS_URL}", "-s", f"REVIEWCRAWL_REDIS_PREFIX={prefix}",
+            "-s", f"REVIEWCRAWL_DATABASE_URL={db_url}", *PACE, *extra]  # fmt: skip
+    # deprecation warnings of Scrapy 2.19 about scrapy-redis's calls would be errors here
+    cmd = [args[0], "-W", "error::DeprecationWarning", *args[1:]]
+    return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+
+
+def wait_all(procs: list[subprocess.Popen[str]], timeout: float = 150) -> list[int]:
+    deadline = time.monotonic() + timeout
+    codes = []
+    for proc in procs:
+        try:
+            codes.append(proc.wait(timeout=max(deadline - time.monotonic(), 1)))
+        except subprocess.TimeoutExpired:
+            for p in procs:
+                if p.poll() is None:
+                    os.kill(p.pid, signal.SIGKILL)
+                    p.wait()
+            pytest.fail("a worker did not end by itself (the queue drained?)")
+    return codes
+
+
+def logs(root: Path) -> str:
+    return "\n".join(p.read_text(encoding="utf-8", errors="replace") for p in sorted(root.glob("*/*.log")))
+
+
+def published_records(root: Path) -> dict[str, list[dict]]:
+    """Worker -> the records of its published feeds."""
+    return {d.name: [r for f in sorted((d / "feeds").glob("reviews-*.jsonl")) for r in read_jsonl(f)]
+            for d in sorted(root.iterdir()) if d.is_dir()}  # fmt: skip
+
+
+def check_exported_once(root: Path) -> dict[str, list[dict]]:
+    by_worker = published_records(root)
+    urls = Counter(r["canonical_url"] for records in by_worker.values() for r in records)
+    assert [u for u, n in urls.items() if n > 1] == [], "a review exported twice"
+    assert set(urls) == ORIGINALS | set(COPIES)
+    links = {r["canonical_url"]: r["duplicate_of"] for records in by_worker.values() for r in records}
+    assert {u: o for u, o in links.items() if o} == COPIES
+    return by_worker
+
+
+def drained(client: Any, prefix: str) -> None:
+    gen = f"{prefix}:reviews-all:gen:g1"
+    assert client.zcard(f"{gen}:requests") == 0
+    assert client.hlen(f"{gen}:workers") == 0  # every run ended and said so
+    assert list(client.scan_iter(match=f"{gen}:taken:*")) == []
+    assert client.exists(f"{gen}:done")
+
+
+def test_three_workers_fetch_every_url_once(
+    tmp_path: Path, demo_proxy: str, shared: tuple[str, str], client: Any
+) -> None:
+    db_url, prefix = shared
+    procs = [start_worker(tmp_path / w, w, demo_proxy, db_url, prefix) for w in ("w1", "w2", "w3")]
+    codes = wait_all(procs)
+    text = logs(tmp_path)
+    assert codes == [0, 0, 0], text[-4000:]
+    fetched = Counter(url for _, url in CRAWLED.findall(text) if not url.endswith("/robots.txt"))
+    assert [u for u, n in fetched.items() if n > 1] == [], "a URL fetched twice"
+    assert ORIGINALS | set(COPIES) <= set(fetched)
+    by_worker = check_exported_once(tmp_path)
+    assert sum(1 for records in by_worker.values() if records) >= 2, "the work was not shared"
+    worker_of = {r["canonical_url"]: w for w, records in by_worker.items() for r in records}
+    across = [c for c, o in COPIES.items() if worker_of[c] != worker_of[o]]
+    print(f"pages per worker: { {w: len(r) for w, r in by_worker.items()} }; copies linked across workers: {across}")
+    drained(client, prefix)
+    from reviewcrawl.storage import open_database
+
+    with open_database(db_url) as store:
+        rows = dict(store._query("SELECT canonical_url, duplicate_of FROM reviews"))
+        runs = store._query("SELECT count(*) FROM runs WHERE published = 1")[0][0]
+    assert {u: o for u, o in rows.items() if o} == COPIES and set(rows) == ORIGINALS | set(COPIES)
+    assert runs == 3
+
+
+def test_a_worker_killed_mid_crawl_and_started_again_loses_and_doubles_nothing(
+    tmp_path: Path, demo_proxy: str, shared: tuple[str, str], client: Any
+) -> None:
+    db_url, prefix = shared
+    gen = f"{prefix}:reviews-all:gen:g1"
+    killed_run = "20261130T000001Z-0001"
+    w1 = start_worker(tmp_path / "w1", "w1", demo_proxy, db_url, prefix, "-a", f"run_id={killed_run}")
+    deadline = time.monotonic() + 60
+    while client.hget(f"{gen}:waves", "0") != killed_run.encode():  # w1 seeds the start requests
+        assert w1.poll() is None and time.monotonic() < deadline, logs(tmp_path)[-3000:]
+        time.sleep(0.05)
+    others = [start_worker(tmp_path / w, w, demo_proxy, db_url, prefix) for w in ("w2", "w3")]
+    # mid-crawl: w1 took requests and reviews were indexed, the crawl is not over
+    while not (
+        client.zcard(f"{gen}:taken:{killed_run}") >= 10 and int(client.get(f"{prefix}:near-copies:n") or 0) >= 2
+    ):
+        assert w1.poll() is None and time.monotonic() < deadline, "the crawl ended before the kill"
+        time.sleep(0.05)
+    assert client.hlen(f"{gen}:waves") < 2 or client.zcard(f"{gen}:requests") > 0, "the crawl was over"
+    os.kill(w1.pid, signal.SIGKILL)
+    assert w1.wait(timeout=10) == -signal.SIGKILL
+    taken = client.zcard(f"{gen}:taken:{killed_run}")
+    assert list((tmp_path / "w1" / "feeds").glob("reviews-*.jsonl")) == []  # nothing published
+    again = start_worker(tmp_path / "w1", "w1", demo_proxy, db_url, prefix)
+    codes = wait_all([again, *others])
+    text = logs(tmp_path)
+    assert codes == [0, 0, 0], text[-4000:]
+    check_exported_once(tmp_path)
+    assert list((tmp_path / "w1" / "feeds").glob(f".*{killed_run}*.part")) == []  # the killed run's feed, deleted
+    assert re.search(rf"Run {killed_run} of this worker was killed: its {taken} requests are back in the queue", text)
+    (summary,) = [json.loads(p.read_text()) for p in (tmp_path / "w1" / "feeds").glob("run-*.json")]
+    assert summary["distributed"]["requeued"] == taken and summary["exit_code"] == 0
+    assert any("back in the shared queue" in w for w in summary["warnings"])
+    drained(client, prefix)
