@@ -80,10 +80,11 @@ def test_read_only_database_stops_the_run_before_it_crawls(
 
 @pytest.fixture
 def tiny_disk(tmp_path: Path) -> Iterator[Path]:
-    """A 224 KiB tmpfs: the sample sites' state database (about 180 KiB, and its WAL) fills it during the run."""
+    """A 640 KiB tmpfs: the sample sites' state database (about 340 KiB in pages of 16 KiB, and its WAL)
+    fills it during the run."""
     mount = tmp_path / "tiny"
     mount.mkdir()
-    made = _run("mount", "-t", "tmpfs", "-o", "size=224k", "tmpfs", str(mount))
+    made = _run("mount", "-t", "tmpfs", "-o", "size=640k", "tmpfs", str(mount))
     if made.returncode != 0:
         pytest.skip(f"cannot mount a tmpfs here ({made.stderr.strip()}): no real full disk to test with")
     try:
