@@ -188,3 +188,61 @@ def test_postgresql_going_away_mid_run_loses_nothing(tmp_path: Path, demo_proxy:
     loaded = run_scrapy(["load", str(feed_of(data)), "-s", f"REVIEWCRAWL_DATABASE_URL={pg_url}"])
     with open_database(pg_url) as store:
         assert (loaded.returncode, store.count()) == (0, REVIEWS)
+
+
+# -- the writer thread ------------------------------------------------------------------------
+
+SLOW_DATABASE = """
+import json, sys, time
+from scrapy.utils.test import get_crawler
+from twisted.internet import reactor, task
+from reviewcrawl.items import Review
+from reviewcrawl.pipelines import Batch, DatabasePipeline
+
+SLOW = 1.0
+write = Batch.write
+Batch.write = lambda self, *args: (time.sleep(SLOW), write(self, *args))[1]  # a slow database (writer thread)
+crawler = get_crawler(settings_dict={"REVIEWCRAWL_DATA_DIR": sys.argv[1], "REVIEWCRAWL_DATABASE_URL": sys.argv[2],
+                                     "REVIEWCRAWL_DB_BATCH_SIZE": 5})
+crawler.stats.open_spider()
+db = DatabasePipeline.from_crawler(crawler)
+ticks, out = [], {}
+
+def main():
+    db.open_spider()
+    clock = task.LoopingCall(lambda: ticks.append(time.perf_counter()))
+    clock.start(0.01)
+    start = time.perf_counter()
+    items = [db.process_item(Review(url=f"http://a.example/{i}", canonical_url=f"http://a.example/{i}", site="a",
+                                    title="T", text="x", fetched_at="2026-11-22T12:00:00+00:00", run_id="r1"))
+             for i in range(5)]
+    out["process_item_s"] = time.perf_counter() - start
+    items[-1].addCallback(lambda _: out.setdefault("batch_written_s", time.perf_counter() - start))
+    def finish():
+        clock.stop()
+        db.close_spider()
+        reactor.stop()
+    reactor.callLater(SLOW + 0.5, finish)
+
+reactor.callWhenRunning(main)
+reactor.run()
+out["longest_tick_gap_s"] = max(b - a for a, b in zip(ticks, ticks[1:]))
+out["ticks"] = len(ticks)
+out["rows"] = crawler.stats.get_value("reviewcrawl/db_rows_total")
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_slow_database_does_not_block_the_reactor(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """The batch goes to the writer thread: while the database takes a second over it, the
+    reactor goes on (a 10 ms clock keeps ticking); the item that filled the batch waits for it."""
+    url = request.getfixturevalue("pg_url") if backend == "postgresql" else f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    done = subprocess.run([sys.executable, "-c", SLOW_DATABASE, str(tmp_path), url], capture_output=True, text=True,
+                          cwd=Path(__file__).parent.parent, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.splitlines()[-1])
+    assert out["process_item_s"] < 0.5 and out["batch_written_s"] >= 1.0, out
+    assert out["longest_tick_gap_s"] < 0.5 and out["ticks"] > 50 and out["rows"] == 5, out
