@@ -2,8 +2,7 @@
 
 Idempotent (the same upsert rules as the crawl: loading a feed twice, or an older feed after a
 newer one, changes nothing), in batches (``REVIEWCRAWL_LOAD_BATCH_SIZE`` records per
-transaction; PostgreSQL takes each batch with COPY), written on a thread of their own while the
-next batch is read, with a progress bar on a terminal. This is
+transaction; PostgreSQL takes each batch with COPY), with a progress bar on a terminal. This is
 how records that a run could not write (the database was down: exit code 4) get in afterwards.
 
 A line that is not a review record (not JSON, no canonical_url or url, an errors feed's line) is
@@ -18,7 +17,6 @@ import json
 import logging
 import sys
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -59,21 +57,6 @@ def read_feed(path: Path, bad: list[str], progress: Callable[[int], object] = in
             yield record
 
 
-def batches(paths: list[Path], size: int, bad: list[str], bar: tqdm) -> Iterator[list[dict[str, Any]]]:
-    """The feeds' records, `size` at a time (a feed's last batch may be smaller, or empty)."""
-    done = 0
-    for path in paths:
-        batch: list[dict[str, Any]] = []
-        for record in read_feed(path, bad, lambda pos, base=done: bar.update(base + pos - bar.n)):
-            batch.append(record)
-            if len(batch) >= size:
-                yield batch
-                batch = []
-        yield batch
-        done += path.stat().st_size
-        bar.update(done - bar.n)
-
-
 class Command(ScrapyCommand):
     requires_project = True
     requires_crawler_process = False
@@ -107,14 +90,18 @@ class Command(ScrapyCommand):
         bar = tqdm(total=total, unit="B", unit_scale=True, desc="loading", file=sys.stderr,
                    disable=opts.no_progress or not sys.stderr.isatty())  # fmt: skip
         try:
-            with open_database(url) as store, ThreadPoolExecutor(1, thread_name_prefix="reviewcrawl-load") as writer:
-                # a batch is written on the writer thread while the next one is read: reading JSON
-                # and the database's work overlap; batches are written in order, one at a time
-                pending: Future[int] | None = None
-                for batch in batches(paths, batch_size, bad, bar):
-                    loaded += pending.result() if pending else 0
-                    pending = writer.submit(store.load, batch)
-                loaded += pending.result() if pending else 0
+            with open_database(url) as store:
+                done = 0
+                for path in paths:
+                    batch: list[dict[str, Any]] = []
+                    for record in read_feed(path, bad, lambda pos, base=done: bar.update(base + pos - bar.n)):
+                        batch.append(record)
+                        if len(batch) >= batch_size:
+                            loaded += store.load(batch)
+                            batch.clear()
+                    loaded += store.load(batch)
+                    done += path.stat().st_size
+                    bar.update(done - bar.n)
                 count = store.count()
         except (*STORAGE_ERRORS, SchemaError) as exc:
             bar.close()
