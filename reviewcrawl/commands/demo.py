@@ -20,6 +20,7 @@ from scrapy.settings import SETTINGS_PRIORITIES
 from reviewcrawl.demo.server import get_reactor, listen, site_hosts
 from reviewcrawl.extensions import RunRecorder
 from reviewcrawl.sites import load_profiles, profile_for_url
+from reviewcrawl.storage import redact
 
 # Polite delays are for other people's servers; this one is ours, on 127.0.0.1. Set above the
 # project's settings (default_settings would rank below them), below any -s the user gives.
@@ -101,11 +102,12 @@ class Command(ScrapyCommand):
         print(f"feed:     {feed}")
         if errors_feed.exists():
             print(f"errors:   {errors_feed}")
-        print(f"database: {db} ({stats.get('reviewcrawl/db_rows_total', 0)} reviews in all)")
+        print(f"database: {redact(db)} ({stats.get('reviewcrawl/db_rows_total', 0)} reviews in all)")
         if recorder is not None and recorder.summary_path is not None:
             print(f"summary:  {recorder.summary_path}")
         finish = stats.get("finish_reason")
         if finish != "finished" or not reviews:
             print(f"the demo run failed: finish reason {finish!r}, {reviews} reviews", file=sys.stderr)
             return 1
-        return 0
+        summary = recorder.summary if recorder is not None else None
+        return int(summary["exit_code"]) if summary else 0  # 4: the database could not be written
