@@ -78,6 +78,38 @@ def test_postgresql_holds_what_sqlite_holds(tmp_path: Path, demo_proxy: str, pg_
     assert runs == [("ok", REVIEWS)]
 
 
+def test_scrapy_demo_into_postgresql_leaves_the_rows_of_sqlite_and_shows_no_password(
+    tmp_path: Path, pg_url: str
+) -> None:
+    with_password = pg_url.replace("postgres@", "postgres:not-shown@")  # trust auth: the password is not checked
+    on_pg = run_scrapy(["demo", "-s", f"REVIEWCRAWL_DATA_DIR={tmp_path / 'pg'}", "-s",
+                        f"REVIEWCRAWL_DATABASE_URL={with_password}", "-s", "LOG_LEVEL=DEBUG"])  # fmt: skip
+    on_sqlite = run_scrapy(["demo", "-s", f"REVIEWCRAWL_DATA_DIR={tmp_path / 'sqlite'}"])
+    assert (on_pg.returncode, on_sqlite.returncode) == (0, 0), on_pg.stderr[-3000:] + on_sqlite.stderr[-3000:]
+    assert "database: postgresql://postgres:***@127.0.0.1" in on_pg.stdout, on_pg.stdout
+    summary = "".join(p.read_text() for p in (tmp_path / "pg" / "feeds").glob("run-*.json"))
+    assert "not-shown" not in on_pg.stdout + on_pg.stderr + summary
+    sqlite_url = f"sqlite:///{tmp_path / 'sqlite' / 'reviewcrawl.sqlite3'}"
+    for name, key in (("reviews", "canonical_url"), ("duplicates", "copy_url")):
+        assert table(pg_url, name, key) == table(sqlite_url, name, key), name
+    assert len(table(pg_url, "reviews", "canonical_url")) == REVIEWS
+    migrations = "SELECT version, description FROM schema_migrations ORDER BY version"
+    with open_database(pg_url) as pg, open_database(sqlite_url) as sqlite:
+        assert pg._query(migrations) == sqlite._query(migrations)
+
+
+def test_a_database_newer_than_reviewcrawl_is_refused_and_the_feed_keeps_every_review(
+    tmp_path: Path, demo_proxy: str, pg_url: str
+) -> None:
+    with open_database(pg_url) as store, store._transaction() as cur:
+        cur.execute("INSERT INTO schema_migrations VALUES (99, 'from the future', '2027-01-01')")
+    result = crawl(tmp_path, demo_proxy, "-s", f"REVIEWCRAWL_DATABASE_URL={pg_url}")
+    errors = [line for line in result.stderr.splitlines() if " ERROR: " in line]
+    assert (result.returncode, len(read_jsonl(feed_of(tmp_path))), result.stderr.count("Traceback")) == (
+        ExitCode.STORAGE, REVIEWS, 0), result.stderr[-3000:]  # fmt: skip
+    assert len(errors) == 2 and "schema version 99 is newer than this reviewcrawl's" in errors[0], errors
+
+
 def test_load_twice_changes_nothing(tmp_path: Path, demo_proxy: str, pg_url: str, pg_admin: Any) -> None:  # noqa: F811
     assert crawl(tmp_path / "d", demo_proxy).returncode == 0
     feed = feed_of(tmp_path / "d")
