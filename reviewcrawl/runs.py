@@ -16,6 +16,7 @@ from typing import Any
 import psycopg
 
 from reviewcrawl.faults import faults_by_kind
+from reviewcrawl.storage.base import SchemaError
 
 __all__ = [
     "STORAGE_ERRORS",
@@ -30,8 +31,9 @@ __all__ = [
 ]
 
 
-#: exceptions that mean the data could not be written (disk full, read-only, database locked or gone)
-STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError, psycopg.Error)
+#: exceptions that mean the data could not be written (disk full, read-only, database locked or
+#: gone, a database whose schema is newer than this reviewcrawl)
+STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError, psycopg.Error, SchemaError)
 
 
 #: stats key: the run's first storage error, "where: why" (named in the run's reasons)

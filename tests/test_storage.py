@@ -196,6 +196,23 @@ def test_load_gives_the_same_rows_as_upsert(store: Store, tmp_path: Path) -> Non
     assert rows(store) == loaded
 
 
+def test_batches_give_the_rows_of_one_record_after_the_other(store: Store, tmp_path: Path) -> None:
+    later = "2026-11-23T05:00:00+00:00"
+    batches = [
+        [record(PAGES[0]), record(PAGES[1])],
+        # new and stored reviews in one batch: one changed and seen later, one seen again, one new
+        [record(PAGES[1], fetched_at=later, title="Nobody, again"), record(PAGES[0]), record(PAGES[2])],
+        # a review twice in one batch (PostgreSQL: not by COPY, one INSERT after the other)
+        [record(PAGES[2], fetched_at=later, title="Copy, later"), record(PAGES[2], title="Copy, earlier")],
+    ]
+    with open_database(f"sqlite:///{tmp_path / 'one-by-one.sqlite3'}") as other:
+        for batch in batches:
+            store.upsert(batch)
+            for r in batch:
+                other.upsert([r])
+            assert rows(store) == rows(other)
+
+
 def test_duplicates_displacement_and_sync(store: Store) -> None:
     a, b, c = PAGES
     store.upsert([record(a), record(b), record(c)])

@@ -78,6 +78,40 @@ def test_postgresql_holds_what_sqlite_holds(tmp_path: Path, demo_proxy: str, pg_
     assert runs == [("ok", REVIEWS)]
 
 
+def test_scrapy_demo_into_postgresql_leaves_the_rows_of_sqlite_and_shows_no_password(
+    tmp_path: Path, pg_url: str
+) -> None:
+    with_password = pg_url.replace("postgres@", "postgres:not-shown@")  # trust auth: the password is not checked
+    on_pg = run_scrapy(["demo", "-s", f"REVIEWCRAWL_DATA_DIR={tmp_path / 'pg'}", "-s",
+                        f"REVIEWCRAWL_DATABASE_URL={with_password}", "-s", "LOG_LEVEL=DEBUG"])  # fmt: skip
+    on_sqlite = run_scrapy(["demo", "-s", f"REVIEWCRAWL_DATA_DIR={tmp_path / 'sqlite'}"])
+    assert (on_pg.returncode, on_sqlite.returncode) == (0, 0), on_pg.stderr[-3000:] + on_sqlite.stderr[-3000:]
+    assert "database: postgresql://postgres:***@127.0.0.1" in on_pg.stdout, on_pg.stdout
+    summary = "".join(p.read_text() for p in (tmp_path / "pg" / "feeds").glob("run-*.json"))
+    assert "not-shown" not in on_pg.stdout + on_pg.stderr + summary
+    sqlite_url = f"sqlite:///{tmp_path / 'sqlite' / 'reviewcrawl.sqlite3'}"
+    for name, key in (("reviews", "canonical_url"), ("duplicates", "copy_url")):
+        assert table(pg_url, name, key) == table(sqlite_url, name, key), name
+    assert len(table(pg_url, "reviews", "canonical_url")) == REVIEWS
+    migrations = "SELECT version, description FROM schema_migrations ORDER BY version"
+    with open_database(pg_url) as pg, open_database(sqlite_url) as sqlite:
+        assert pg._query(migrations) == sqlite._query(migrations)
+
+
+def test_a_database_newer_than_reviewcrawl_is_refused_and_the_feed_keeps_every_review(
+    tmp_path: Path, demo_proxy: str, pg_url: str
+) -> None:
+    with open_database(pg_url) as store, store._transaction() as cur:
+        cur.execute("INSERT INTO schema_migrations VALUES (99, 'from the future', '2027-01-01')")
+    result = crawl(tmp_path, demo_proxy, "-s", f"REVIEWCRAWL_DATABASE_URL={pg_url}")
+    errors = [line for line in result.stderr.splitlines() if " ERROR: " in line]
+    assert (result.returncode, len(read_jsonl(feed_of(tmp_path))), result.stderr.count("Traceback")) == (
+        ExitCode.STORAGE, REVIEWS, 0), result.stderr[-3000:]  # fmt: skip
+    # the cause, what it cost (the records to load later) and the verdict: one line each
+    assert len(errors) == 3 and "schema version 99 is newer than this reviewcrawl's" in errors[0], errors
+    assert f"{REVIEWS} records are not in the database" in errors[1], errors
+
+
 def test_load_twice_changes_nothing(tmp_path: Path, demo_proxy: str, pg_url: str, pg_admin: Any) -> None:  # noqa: F811
     assert crawl(tmp_path / "d", demo_proxy).returncode == 0
     feed = feed_of(tmp_path / "d")
@@ -251,3 +285,73 @@ def test_postgresql_restarting_mid_run_is_retried(tmp_path: Path, demo_proxy: st
     assert (dropped >= 2, run.returncode, in_db, len(read_jsonl(feed_of(data)))) == (
         True, ExitCode.STORAGE, REVIEWS, REVIEWS), stderr[-3000:]  # fmt: skip
     assert "are not in the database" not in stderr and stderr.count("Traceback") == 0
+
+
+# -- the writer thread ------------------------------------------------------------------------
+
+SLOW_DATABASE = """
+import json, sys, time
+from scrapy.utils.test import get_crawler
+from twisted.internet import defer, reactor, task
+from reviewcrawl.items import Review
+from reviewcrawl.pipelines import Batch, DatabasePipeline
+
+SLOW = 1.0
+write, writes = Batch.write, []
+
+def slow_write(self, *args):  # a slow database, on the writer thread
+    start = time.perf_counter()
+    time.sleep(SLOW)
+    result = write(self, *args)
+    writes.append((start, time.perf_counter()))
+    return result
+
+Batch.write = slow_write
+crawler = get_crawler(settings_dict={"REVIEWCRAWL_DATA_DIR": sys.argv[1], "REVIEWCRAWL_DATABASE_URL": sys.argv[2],
+                                     "REVIEWCRAWL_DB_BATCH_SIZE": 5})
+crawler.stats.open_spider()
+db = DatabasePipeline.from_crawler(crawler)
+ticks, out = [], {}
+
+def main():
+    db.open_spider()
+    clock = task.LoopingCall(lambda: ticks.append(time.perf_counter()))
+    clock.start(0.01)
+    start = time.perf_counter()
+    items = [defer.ensureDeferred(db.process_item(Review(url=f"http://a.example/{i}", canonical_url=f"http://a.example/{i}", site="a",
+                                    title="T", text="x", fetched_at="2026-11-22T12:00:00+00:00", run_id="r1")))
+             for i in range(5)]
+    out["first_four_done"] = all(d.called for d in items[:4])  # items that filled no batch went on at once
+    out["fifth_done_at_once"] = items[-1].called
+    items[-1].addCallback(lambda _: out.setdefault("fifth_done", time.perf_counter()))
+    def finish():
+        clock.stop()
+        db.close_spider()
+        reactor.stop()
+    reactor.callLater(SLOW + 0.5, finish)
+
+reactor.callWhenRunning(main)
+reactor.run()
+w_start, w_end = writes[0]  # the batch of five (the close writes an empty one after)
+out["ticks_during_write"] = sum(w_start < t < w_end for t in ticks)
+out["fifth_waited_for_the_write"] = out.get("fifth_done", 0) >= w_end
+out["rows"] = crawler.stats.get_value("reviewcrawl/db_rows_total")
+print(json.dumps(out))
+"""
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_a_slow_database_does_not_block_the_reactor(
+    tmp_path: Path, backend: str, request: pytest.FixtureRequest
+) -> None:
+    """The batch goes to the writer thread: while the database takes a second over it, the
+    reactor goes on (a 10 ms clock ticks during the write: a blocked reactor would not tick at
+    all); the item that filled the batch waits for it."""
+    url = request.getfixturevalue("pg_url") if backend == "postgresql" else f"sqlite:///{tmp_path / 'db.sqlite3'}"
+    done = subprocess.run([sys.executable, "-c", SLOW_DATABASE, str(tmp_path), url], capture_output=True, text=True,
+                          cwd=Path(__file__).parent.parent, timeout=60)  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    out = json.loads(done.stdout.splitlines()[-1])
+    assert (out["first_four_done"], out["fifth_done_at_once"], out["fifth_waited_for_the_write"], out["rows"]) == (
+        True, False, True, 5), out  # fmt: skip
+    assert out["ticks_during_write"] > 0, out

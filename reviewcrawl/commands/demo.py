@@ -109,4 +109,5 @@ class Command(ScrapyCommand):
         if finish != "finished" or not reviews:
             print(f"the demo run failed: finish reason {finish!r}, {reviews} reviews", file=sys.stderr)
             return 1
-        return 0
+        summary = recorder.summary if recorder is not None else None
+        return int(summary["exit_code"]) if summary else 0  # 4: the database could not be written

@@ -223,15 +223,18 @@ WHERE {newer} OR excluded.first_seen{c_} < reviews.first_seen
     def upsert(self, records: Iterable[Mapping[str, Any]]) -> int:
         """Write a batch in one transaction; returns the number of records given."""
         rows = [row_from_record(r) for r in records]
-        if not rows:
-            return 0
+        if rows:
+            self._upsert_rows(rows)
+        return len(rows)
+
+    def _upsert_rows(self, rows: list[tuple[Any, ...]]) -> None:
+        """One INSERT ... ON CONFLICT per row, in order, in one transaction (executemany)."""
         with self._transaction() as cur:
             cur.executemany(
                 f"INSERT INTO reviews ({', '.join(COLUMNS)}) VALUES ({', '.join('?' * len(COLUMNS))}) "
                 + self._on_conflict(),
                 rows,
             )
-        return len(rows)
 
     def load(self, records: Iterable[Mapping[str, Any]]) -> int:
         """A bulk load (``scrapy load``): the same rows and rules as upsert; a backend may do it
