@@ -15,9 +15,10 @@ costs must not grow with the index (benchmarks/RESULTS.md, "cost per text"), so:
   each other: numpy's stable sort (timsort) finds the sorted runs and merges them in linear
   time, in place, ~2 ns an entry; the array grows in place (``realloc``), never copied whole;
 - a key filed under more than ``max_bucket`` documents is skipped by lookups anyway, so when a
-  merge finds one it keeps a single entry for it, a stop mark (document ``STOP``): the run no
-  longer holds a common phrase's thousands of entries, a lookup drops the key on seeing the
-  mark, and no slot grows wide because of a popular key.
+  merge finds one it marks its entries as stop marks (document ``STOP``), and once they are a
+  sixteenth of the merged entries it keeps one mark per key: the runs do not hold a common
+  phrase's thousands of entries, and a lookup drops a key on seeing its mark. (Dropping them at
+  every merge would move the whole run each time: more than the merge itself.)
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ _SLOT_ENTRIES = 8  # mean entries per directory slot: a lookup reads ~16 entries
 _GATHER = 64  # the widest slot read by the common gather; wider slots are read on their own
 _FANOUT = 8  # a run is merged into the one before it once it is an eighth of its size
 _GROW = 8  # the arrays grow by an eighth when full: at most 1/9 of them unused
+_COMPACT = 16  # a merge drops the entries of keys over the cap once they are a 16th of its entries
 
 
 class _Array:
@@ -84,9 +86,13 @@ def _collapse(pairs: np.ndarray, max_bucket: int) -> np.ndarray:
     lo = np.searchsorted(keys, stop, side="left")
     hi = np.searchsorted(keys, stop, side="right")
     drop = hi - lo - 1  # every entry of a stopped key but its last
-    keep = np.ones(pairs.size, dtype=bool)
-    keep[np.repeat(lo - np.cumsum(drop) + drop, drop) + np.arange(int(drop.sum()))] = False
+    dropped = np.repeat(lo - np.cumsum(drop) + drop, drop) + np.arange(int(drop.sum()))
     docs[hi - 1] = STOP
+    if dropped.size * _COMPACT < pairs.size:  # too few to pay for moving every entry after them:
+        docs[dropped] = STOP  # they become stop marks too, and go in a later merge
+        return pairs
+    keep = np.ones(pairs.size, dtype=bool)
+    keep[dropped] = False
     return pairs[keep]
 
 
