@@ -54,7 +54,8 @@ class _Array:
 
     def reserve(self, size: int) -> None:
         if size + self.pad > self.data.size:
-            self.data.resize(max(size + size // _GROW, 1024) + self.pad, refcheck=False)
+            room = size // _GROW if self.size else 0  # a first batch (an index loaded from disk) fits exactly
+            self.data.resize(max(size + room, 1024) + self.pad, refcheck=False)
 
     def extend(self, values: np.ndarray) -> None:
         self.reserve(self.size + values.size)
