@@ -75,8 +75,10 @@ def _halves(pairs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _collapse(pairs: np.ndarray, max_bucket: int) -> np.ndarray:
-    """Sorted entries with every key of more than max_bucket documents, or with a stop mark
-    among its entries, reduced to one stop mark (``key << 32 | STOP``, sorted last of its key)."""
+    """Sorted entries in which every key of more than max_bucket documents, or with a stop mark
+    among its entries, is stopped: its entries become stop marks (``key << 32 | STOP``, in place,
+    still sorted), and once such entries are a _COMPACT-th of the run all but one per key are
+    dropped (a new array)."""
     keys, docs = _halves(pairs)
     stopped = [keys[docs == STOP]]
     if pairs.size > max_bucket:  # a key of more entries: equal to the key max_bucket entries on
