@@ -292,3 +292,63 @@ def test_judge_of_many_answers_as_judge_of_one() -> None:
             ok, j, c = judge_all(np.full(sizes.size, agree), size, sizes, t)
             want = [judge(agree, size, int(m), t) for m in sizes]
             assert [(bool(a), float(b), float(d)) for a, b, d in zip(ok, j, c)] == want, (size, agree)
+
+
+@pytest.mark.parametrize(
+    "max_bucket, buffer_docs, key_range", [(1, 1, 40), (3, 2, 300), (5, 7, 2**32 - 1), (100, 3, 5000)]
+)
+def test_postings_with_stop_marks_answer_like_a_dict_of_lists(
+    max_bucket: int, buffer_docs: int, key_range: int
+) -> None:
+    """Keys over the cap are reduced to a stop mark as runs merge (in a bulk load too), and the
+    answers stay those of the reference: a key over the cap is left out, whatever run holds it."""
+    import numpy as np
+
+    from reviewcrawl.dedup.postings import Postings
+
+    rng = np.random.default_rng(max_bucket)
+    postings, reference = Postings(buffer_docs=buffer_docs, max_bucket=max_bucket), {}
+    loaded = rng.integers(0, key_range, (50, 10), dtype=np.uint64).astype(np.uint32)
+    postings.add_many(loaded, np.repeat(np.arange(50, dtype=np.uint32), 10).reshape(50, 10))
+    for doc in range(50):
+        for k in set(loaded[doc].tolist()):
+            reference.setdefault(k, []).append(doc)
+    for doc in range(50, 700):
+        keys = np.concatenate([rng.integers(0, key_range, 12, dtype=np.uint64).astype(np.uint32), [7, 4_000_000_000]])
+        keys = keys.astype(np.uint32)
+        if doc % 9 == 0:
+            want = [d for k in keys.tolist() if len(reference.get(k, [])) <= max_bucket for d in reference.get(k, [])]
+            assert sorted(postings.lookup(keys).tolist()) == sorted(want), doc
+        postings.add(keys, doc)
+        for k in set(keys.tolist()):
+            reference.setdefault(k, []).append(doc)
+
+
+def test_a_key_over_the_cap_is_kept_once() -> None:
+    """A key filed under more documents than the cap keeps a single entry once runs are merged:
+    a phrase every text shares costs no memory per text, and lookups skip it."""
+    import numpy as np
+
+    from reviewcrawl.dedup.postings import STOP, Postings, _halves
+
+    postings = Postings(buffer_docs=4, max_bucket=10)
+    for doc in range(400):
+        postings.add(np.array([5, 1000 + doc], dtype=np.uint32), doc)
+    postings.flush()
+    keys, docs = _halves(postings._pairs.data[: postings._pairs.size])
+    assert keys.tolist().count(5) < 10 and STOP in docs[keys == 5].tolist()
+    assert postings.lookup(np.array([5, 1007], dtype=np.uint32)).tolist() == [7]
+
+
+def test_verification_turns_away_only_what_judge_would() -> None:
+    """Candidates agreeing in fewer bins than least_agree are dropped before judge: judge must
+    say no to every one of them, whatever the sizes."""
+    from reviewcrawl.dedup import Thresholds, judge
+    from reviewcrawl.dedup.index import least_agree
+
+    sizes = [*range(0, 200), 300, 400, 1000, 2000, 9000]
+    for t in (Thresholds(), Thresholds(containment=0.5, excerpt_share=0.1), Thresholds(resemblance=0.1)):
+        least = least_agree(t)
+        assert least > 0
+        passing = [a for a in range(least) for s in sizes for m in (1, 30, 40, 133, 400, 2000) if judge(a, s, m, t)[0]]
+        assert passing == [], (t, least)

@@ -93,6 +93,21 @@ def judge_all(agree: np.ndarray, size: int, sizes: np.ndarray, t: Thresholds) ->
     return ok, j, c
 
 
+def least_agree(t: Thresholds) -> int:
+    """Fewer agreeing bins than this and :func:`judge` says no, whatever the sizes: most
+    candidates (two texts sharing a common phrase in a band) are turned away on their count
+    alone. An excerpt needs the least: containment ``c`` of a text at least ``excerpt_share`` of
+    the other's size needs resemblance ``j >= c / (1 + 1 / excerpt_share - c)`` (0.19 by default).
+
+    >>> least_agree(Thresholds())
+    23
+    """
+    lowest = min(t.resemblance, t.short_resemblance)
+    if t.containment > 0:
+        lowest = min(lowest, t.containment / (1 + 1 / t.excerpt_share - t.containment) if t.excerpt_share > 0 else 0.0)
+    return max(0, int(lowest * BINS) - 1)  # one bin less than the bound, for rounding
+
+
 _BAND_IDS = (np.arange(BANDS, dtype=np.uint64) << np.uint64(32)) * np.uint64(0x9E3779B97F4A7C15)
 
 
@@ -276,6 +291,7 @@ class _Local:
         self.keys = _Keys()
         self.table = _Table()
         self.postings = Postings(max_bucket=MAX_BUCKET)
+        self._least_agree = least_agree(thresholds)
 
     def __len__(self) -> int:
         return len(self.keys)
@@ -295,25 +311,31 @@ class _Local:
 
     def add(self, key: str, sig: Signature) -> Match | None:
         keys = postings_keys(key, sig)
-        docs = np.unique(self.postings.lookup(keys))
-        rows = self._rows(docs) if docs.size else None
-        if rows is not None:
-            for doc in docs[rows["own"] == keys[0]].tolist():  # filed before: the answer it got then
-                if self.keys[doc] == key:
-                    return self._again(doc)
+        which, docs = self.postings.find(keys)
         root = len(self.keys)
-        if rows is not None and sig.size >= self.t.min_link:
-            same = np.flatnonzero(rows["exact"] == sig.exact)
-            if same.size:
-                root = int(rows["root"][same[0]])
-                keys = keys[:1]  # an exact copy: filed under its key only
-            else:
-                ok, j, c = self._judge(sig.values, sig.size, rows)
-                passed = np.flatnonzero(ok)
-                if passed.size:  # the highest resemblance, then containment; the first of equals
-                    top = passed[j[passed] == j[passed].max()]
-                    root = int(rows["root"][int(top[np.argmax(c[top])])])
-                    keys = keys[:2]  # a near-copy: filed under its key and words, its original's bands answer for it
+        if docs.size:  # candidates, once per key they share: the table is read only where needed
+            columns = self.table.columns
+            by_key_or_words = which <= 1  # found under this key's hash or the words' hash
+            if by_key_or_words.any():
+                for doc in np.unique(docs[by_key_or_words & (columns["own"][docs] == keys[0])]).tolist():
+                    if self.keys[doc] == key:  # filed before: the answer it got then
+                        return self._again(doc)
+            if sig.size >= self.t.min_link:
+                same = by_key_or_words & (columns["exact"][docs] == sig.exact) if by_key_or_words.any() else None
+                if same is not None and same.any():
+                    root = int(columns["root"][docs[same].min()])
+                    keys = keys[:1]  # an exact copy: filed under its key only
+                else:
+                    agree = np.count_nonzero(columns["sig"][docs] == sig.values, axis=1)
+                    likely = agree >= self._least_agree  # the rest cannot pass judge
+                    if likely.any():
+                        docs, first = np.unique(docs[likely], return_index=True)
+                        ok, j, c = judge_all(agree[likely][first], sig.size, columns["size"][docs], self.t)
+                        passed = np.flatnonzero(ok)
+                        if passed.size:  # the highest resemblance, then containment; the first of equals
+                            top = passed[j[passed] == j[passed].max()]
+                            root = int(columns["root"][docs[int(top[np.argmax(c[top])])]])
+                            keys = keys[:2]  # a near-copy: under its key and words; its original's bands answer for it
         self._file(key, sig, keys, root)
         return self._against_root(sig.values, sig.size, sig.exact, root) if root != len(self.keys) - 1 else None
 
