@@ -16,6 +16,16 @@ from typing import Any
 _UNWRITABLE = re.compile("[\x00\ud800-\udfff]")
 
 
+def clean_text(text: str) -> str:
+    """Text without NUL, lone surrogates replaced by U+FFFD (see scrub)."""
+    if not text.isascii():
+        try:
+            text.encode("utf-8")  # fails on a lone surrogate, and only then
+        except UnicodeEncodeError:
+            return _UNWRITABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", text)
+    return text.replace("\x00", "") if "\x00" in text else text
+
+
 def scrub(value: Any) -> Any:
     r"""A record value with NUL removed and lone surrogates replaced by U+FFFD, in nested
     dicts and lists too: what every feed and database can store, the same in each.
@@ -24,11 +34,7 @@ def scrub(value: Any) -> Any:
     {'text': 'ab �', 'sources': ['x']}
     """
     if isinstance(value, str):
-        return (
-            _UNWRITABLE.sub(lambda m: "" if m.group() == "\x00" else "\ufffd", value)
-            if _UNWRITABLE.search(value)
-            else value
-        )
+        return clean_text(value)
     if isinstance(value, dict):
         return {k: scrub(v) for k, v in value.items()}
     if isinstance(value, list | tuple):

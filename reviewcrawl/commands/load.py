@@ -7,7 +7,7 @@ how records that a run could not write (the database was down: exit code 4) get 
 The runs whose records a feed holds are recorded as published (from ``run-<id>.json`` beside the
 feed when it is there): the feed was published, so the next crawl does not export them again.
 
-A line that is not a review record (not JSON, not the record's schema, an errors feed's line) is
+A line that is not a review record (not JSON, fields of the wrong type, an errors feed's line) is
 counted and named, never loaded, and so is the rest of a file that cannot be read (a truncated
 .gz); the command exits 1 when there was any, after loading everything else.
 """
@@ -23,25 +23,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
-from jsonschema import Draft202012Validator
 from scrapy.commands import ScrapyCommand
 from scrapy.exceptions import UsageError
 from tqdm import tqdm
 
-from reviewcrawl.pipelines import database_url, load_schema
+from reviewcrawl.pipelines import database_url
 from reviewcrawl.runs import STORAGE_ERRORS, ConfigurationError, ExitCode
 from reviewcrawl.storage import SchemaError, Store, open_database, redact
+from reviewcrawl.storage.base import record_problem
 
 #: bad lines named on stderr; the others are counted
 SHOWN = 20
 
 
 class FeedReader:
-    """Review records out of JSON Lines feeds (plain or gzipped), checked against the record's
-    JSON Schema; what is not a record is counted in ``bad`` (the first SHOWN named in ``shown``)."""
+    """Review records out of JSON Lines feeds (plain or gzipped), checked for what the database
+    needs (record_problem); what is not is counted in ``bad`` (the first SHOWN named in ``shown``)."""
 
     def __init__(self) -> None:
-        self.validator = Draft202012Validator(load_schema())
         self.bad = 0
         self.shown: list[str] = []
         #: run_id -> the earliest fetched_at of its records in the feed read last
@@ -75,17 +74,16 @@ class FeedReader:
         except ValueError as exc:
             self.skip(where, f"not JSON ({exc})")
             return None
-        if not isinstance(record, dict) or ("reason" in record and "record" in record):
+        if isinstance(record, dict) and "reason" in record and "record" in record:
             self.skip(where, "not a review record (an errors feed's line?)")
             return None
-        errors = sorted(self.validator.iter_errors(record), key=lambda e: list(e.absolute_path))
-        if errors:
-            at = "/".join(str(p) for p in errors[0].absolute_path) or "record"
-            self.skip(where, f"{record.get('canonical_url') or '?'}: {at}: {errors[0].message}")
+        problem = record_problem(record)
+        if problem is not None:
+            key = record.get("canonical_url") or record.get("url") or "?" if isinstance(record, dict) else "?"
+            self.skip(where, f"{key}: {problem}")
             return None
-        if not record.get("canonical_url") or not record.get("fetched_at"):
-            self.skip(where, f"{record.get('url') or '?'}: lacks canonical_url or fetched_at")
-            return None
+        if not record.get("canonical_url"):
+            record["canonical_url"] = record["url"]
         if record.get("run_id"):
             run, seen = str(record["run_id"]), str(record["fetched_at"])
             self.runs[run] = min(self.runs.get(run, seen), seen)

@@ -18,7 +18,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
-from reviewcrawl.items import scrub
+from reviewcrawl.items import clean_text, scrub
 from reviewcrawl.storage.schema import MIGRATIONS, MIGRATIONS_TABLE, SCHEMA_VERSION
 
 __all__ = [
@@ -32,6 +32,7 @@ __all__ = [
     "SchemaError",
     "Store",
     "content_of",
+    "record_problem",
     "row_from_record",
 ]
 
@@ -72,28 +73,56 @@ def _json(value: Any) -> str | None:
 
 
 def row_from_record(record: Mapping[str, Any]) -> tuple[Any, ...]:
-    """A record (a Review as a dict, or a feed line) as a reviews row, in COLUMNS order."""
-    record = scrub(dict(record))  # NUL and lone surrogates: no database or feed can hold them
-    rating = record.get("rating")
-    if not isinstance(rating, Mapping):  # a feed line of another shape: the schema check names it
+    """A record (a Review as a dict, or a feed line) as a reviews row, in COLUMNS order; text
+    scrubbed of NUL and lone surrogates (no database or feed can hold them). Called for every
+    row of a load: built straight, no intermediate dict."""
+    get = record.get
+    rating = get("rating")
+    if not isinstance(rating, Mapping):  # a feed line of another shape: record_problem names it
         rating = {}
-    seen = record.get("fetched_at")
-    values = {
-        **{k: record.get(k) for k in ("canonical_url", "url", "site", "title", "author", "date_published",
-                                       "date_modified", "language", "text", "fingerprint", "duplicate_of",
-                                       "fetched_at", "run_id")},
-        "rating_value": rating.get("value"),
-        "rating_best": rating.get("best"),
-        "rating_worst": rating.get("worst"),
-        "rating_normalized": rating.get("normalized"),
-        "rating_raw": rating.get("raw"),
-        "aggregate_rating": _json(record.get("aggregate_rating")),
-        "item_reviewed": _json(record.get("item_reviewed")),
-        "sources": _json(record.get("sources")),
-        "first_seen": seen,
-        "last_seen": seen,
-    }  # fmt: skip
-    return tuple(values[c] for c in COLUMNS)
+    seen = get("fetched_at")
+    rget = rating.get
+    row = (
+        get("canonical_url"), get("url"), get("site"), get("title"), get("author"), get("date_published"),
+        get("date_modified"), rget("value"), rget("best"), rget("worst"), rget("normalized"), rget("raw"),
+        _json(scrub(get("aggregate_rating"))), _json(scrub(get("item_reviewed"))), get("language"), get("text"),
+        get("fingerprint"), get("duplicate_of"), _json(scrub(get("sources"))), seen, get("run_id"), seen, seen,
+    )  # fmt: skip
+    return tuple(clean_text(v) if type(v) is str else v for v in row)
+
+
+TEXT_FIELDS = ("canonical_url", "url", "site", "title", "author", "date_published", "date_modified", "language",
+               "text", "fingerprint", "duplicate_of", "fetched_at", "run_id")  # fmt: skip
+RATING_NUMBERS = ("value", "best", "worst", "normalized")
+
+
+def record_problem(record: Any) -> str | None:
+    """Why a record (a feed line) cannot be a reviews row, or None: what the database needs,
+    checked in a few microseconds (the JSON Schema, for exports, takes a few hundred).
+
+    >>> record_problem({"canonical_url": "u", "url": "u", "site": "s", "fetched_at": "t", "rating": "4/5"})
+    'rating: expected an object or null, got str'
+    """
+    if not isinstance(record, Mapping):
+        return f"expected an object, got {type(record).__name__}"
+    for name in ("url", "site", "fetched_at"):
+        if not record.get(name):
+            return f"{name}: missing"
+    for name in TEXT_FIELDS:
+        value = record.get(name)
+        if value is not None and not isinstance(value, str):
+            return f"{name}: expected text or null, got {type(value).__name__}"
+    rating = record.get("rating")
+    if rating is not None:
+        if not isinstance(rating, Mapping):
+            return f"rating: expected an object or null, got {type(rating).__name__}"
+        for name in RATING_NUMBERS:
+            value = rating.get(name)
+            if value is not None and (isinstance(value, bool) or not isinstance(value, int | float)):
+                return f"rating/{name}: expected a number or null, got {type(value).__name__}"
+        if rating.get("raw") is not None and not isinstance(rating.get("raw"), str):
+            return "rating/raw: expected text or null"
+    return None
 
 
 def content_of(record: Mapping[str, Any]) -> dict[str, Any]:
