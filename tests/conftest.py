@@ -37,21 +37,27 @@ def demo_page(url: str) -> bytes:
 
 
 @contextlib.contextmanager
-def serve_sites(sites_dir: Path = SITES) -> Iterator[str]:
-    """The sample sites server over a folder of site folders, on 127.0.0.1 (a free port);
-    yields the proxy URL to use."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "reviewcrawl.demo.server", "--port", "0", "--sites", str(sites_dir)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
+def serving(*module_args: str) -> Iterator[str]:
+    """A server module of the project (``python -m MODULE --port 0 ...``) on 127.0.0.1: yields
+    the URL it prints ("serving on URL"); stopped by its PID."""
+    proc = subprocess.Popen([sys.executable, "-m", *module_args], cwd=ROOT, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True)  # fmt: skip
     try:
         assert proc.stdout is not None
         line = proc.stdout.readline().strip()
-        assert line.startswith("serving on http://127.0.0.1:"), f"server did not start: {line!r}"
+        assert line.startswith("serving on http://127.0.0.1:"), f"{module_args[0]} did not start: {line!r}"
         yield line.removeprefix("serving on ")
     finally:
         os.kill(proc.pid, signal.SIGTERM)
         proc.wait(timeout=10)
+
+
+@contextlib.contextmanager
+def serve_sites(sites_dir: Path = SITES) -> Iterator[str]:
+    """The sample sites server over a folder of site folders, on 127.0.0.1 (a free port);
+    yields the proxy URL to use."""
+    with serving("reviewcrawl.demo.server", "--port", "0", "--sites", str(sites_dir)) as proxy:
+        yield proxy
 
 
 @pytest.fixture(scope="session")

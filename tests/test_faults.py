@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import os
 import re
-import signal
 import subprocess
-import sys
 import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,7 +30,7 @@ from reviewcrawl.spiders.reviews import ReviewsSpider
 from reviewcrawl.traps import BARREN_META, TrapGuard
 
 from . import faultserver
-from .conftest import ROOT, SCRAPY, read_jsonl
+from .conftest import ROOT, SCRAPY, read_jsonl, serving
 
 MARKER = "XXE-MARKER-d41d8cd98f00b204e980"
 MAX_RSS_MB = 300  # the crawl peaks at ~125 MB; the gzip bomb alone would be 1024 MB if inflated
@@ -56,15 +54,7 @@ def fault_crawl(tmp_path_factory: pytest.TempPathFactory) -> FaultCrawl:
     tmp = tmp_path_factory.mktemp("faults")
     secret = tmp / "secret.txt"
     secret.write_text(MARKER + "\n", encoding="utf-8")
-    server = subprocess.Popen(
-        [sys.executable, "-m", "tests.faultserver", "--port", "0", "--secret-file", str(secret)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )  # fmt: skip
-    try:
-        assert server.stdout is not None
-        line = server.stdout.readline().strip()
-        assert line.startswith("serving on http://127.0.0.1:"), f"fault server did not start: {line!r}"
-        base = line.removeprefix("serving on ")
+    with serving("tests.faultserver", "--port", "0", "--secret-file", str(secret)) as base:
         profiles = tmp / "profiles"
         profiles.mkdir()
         (profiles / "faultsite.toml").write_text(
@@ -86,9 +76,6 @@ def fault_crawl(tmp_path_factory: pytest.TempPathFactory) -> FaultCrawl:
             stderr = crawl.stderr.read().decode() if crawl.stderr else ""
         with urllib.request.urlopen(f"{base}/__stats__", timeout=10) as r:
             stats = json.loads(r.read())
-    finally:
-        os.kill(server.pid, signal.SIGTERM)
-        server.wait(timeout=10)
     (summary_path,) = (data_dir / "feeds").glob("run-*.json")
     (feed_path,) = (data_dir / "feeds").glob("reviews-*.jsonl")
     return FaultCrawl(

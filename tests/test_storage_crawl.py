@@ -155,7 +155,9 @@ def test_load_names_bad_lines_and_loads_the_rest(tmp_path: Path) -> None:
         [(good["canonical_url"], good["rating"]["value"], good["rating"]["best"])],
     )
     assert f"{feed}:2: not JSON" in result.stderr and f"{feed}:3: not a review record" in result.stderr
-    assert f"{feed}:4: https://example.org/r/2: rating: expected an object or null, got str" in result.stderr, result.stderr
+    assert f"{feed}:4: https://example.org/r/2: rating: expected an object or null, got str" in result.stderr, (
+        result.stderr
+    )
 
 
 def test_load_of_a_truncated_gz_loads_what_it_can_read(tmp_path: Path) -> None:
