@@ -7,6 +7,7 @@ import datetime as dt
 import inspect
 import json
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -116,6 +117,7 @@ def redis_url(request: pytest.FixtureRequest) -> Iterator[str]:
         need_service(f"Redis at {REDIS_URL}", exc)
     prefix = f"reviewcrawl-test:{os.getpid()}:{request.node.name}"
     yield f"{REDIS_URL}?prefix={prefix}"
-    for key in client.scan_iter(match=f"{prefix}:*"):
+    pattern = re.sub(r"([\\*?\[\]])", r"\\\1", prefix)  # a test name like test_x[redis] is no glob class
+    for key in client.scan_iter(match=f"{pattern}:*"):
         client.delete(key)
     client.close()
