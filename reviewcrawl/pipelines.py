@@ -301,9 +301,12 @@ class DatabasePipeline(_Pipeline):
     Writes leave the reactor: a batch (REVIEWCRAWL_DB_BATCH_SIZE records, or what came in during
     REVIEWCRAWL_DB_FLUSH_SECONDS) goes to one writer thread with a connection of its own, in
     order, while the crawl goes on; the item that filled the batch waits for it (back-pressure).
-    A batch the database refuses (gone, full, read-only) is kept and tried again at the next
-    flush and at close; the records are in the feed whatever happens (``scrapy load`` puts them
-    in later), and the run's storage errors make its exit code 4.
+    A batch the database cannot take now (gone, full, read-only) is kept and tried again at the
+    next flush and at close (up to REVIEWCRAWL_DB_MAX_PENDING records); a record it refuses (data
+    it cannot hold) is found row by row and set aside, the rest written. The records are in the
+    feed whatever happens (``scrapy load`` puts them in later), and the run's storage errors make
+    its exit code 4. Reads (the unchanged check) stay on the reactor thread; after one fails, the
+    pipeline does without them for READS_OFF_SECONDS (PostgreSQL connections time out in ~20 s).
 
     Incremental: a review whose content (every field but fetched_at and run_id) equals what the
     last published run stored is not exported again (counted as unchanged); a changed one is, with
