@@ -166,8 +166,11 @@ def start_worker(
     args = [*SCRAPY, "crawl", "reviews", "-s", f"REVIEWCRAWL_DATA_DIR={data_dir}", "-s", f"REVIEWCRAWL_WORKER_ID={worker}",
             "-s", f"REVIEWCRAWL_REDIS_URL={REDIS_URL}", "-s", f"REVIEWCRAWL_REDIS_PREFIX={prefix}",
             "-s", f"REVIEWCRAWL_DATABASE_URL={db_url}", *PACE, *extra]  # fmt: skip
-    # deprecation warnings of Scrapy 2.19 about scrapy-redis's calls would be errors here
-    cmd = [args[0], "-W", "error::DeprecationWarning", *args[1:]]
+    # deprecation warnings of Scrapy 2.19 about scrapy-redis's calls would be errors here: Python's
+    # (-W) and Scrapy's own ScrapyDeprecationWarning, a Warning subclass that -W cannot name
+    # (tests/strict_scrapy.py says why)
+    assert args[1:3] == ["-m", "scrapy"]
+    cmd = [args[0], "-W", "error::DeprecationWarning", "-m", "tests.strict_scrapy", *args[3:]]
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
 
 
@@ -222,6 +225,7 @@ def test_three_workers_fetch_every_url_once(
     codes = wait_all(procs)
     text = logs(tmp_path)
     assert codes == [0, 0, 0], text[-4000:]
+    assert "DeprecationWarning" not in text
     fetched = Counter(url for _, url in CRAWLED.findall(text) if not url.endswith("/robots.txt"))
     assert [u for u, n in fetched.items() if n > 1] == [], "a URL fetched twice"
     assert ORIGINALS | set(COPIES) <= set(fetched)
