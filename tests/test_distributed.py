@@ -6,11 +6,13 @@ doubled."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import time
 from collections import Counter
@@ -145,6 +147,60 @@ def test_take_requeue_drain_and_waves(client: Any, redis_url: str) -> None:
     assert current_generation(client, crawl) == "2" == current_generation(client, crawl)  # the next, once
 
 
+def test_a_reaped_run_is_refused_and_does_not_register_again(client: Any, redis_url: str) -> None:
+    crawl = prefix_of(redis_url)
+    slow = Generation(client, crawl, "1", "run-slow", ttl=60)
+    other = Generation(client, crawl, "1", "run-other", ttl=60)
+    slow.join("ws", 60_000)
+    other.join("wo", 60_000)
+    client.zadd(slow.queue_key, {b"r1": 0, b"r2": 1, b"r3": 2})
+    assert slow.take() == b"r1"
+    client.delete(slow.alive_key)  # slow's heartbeat is late (a paused VM): other reaps it
+    assert other.drain().requeued == 1
+    assert client.ttl(slow.reaped_key) > 0  # the marker lives as long as the generation's keys
+    # slow is alive after all: every step refuses it, and none registers it again
+    assert slow.take() is None and slow.reaped
+    assert client.zcard(slow.queue_key) == 3 and not client.exists(slow.taken_key)  # it took nothing
+    assert slow.drain().reaped
+    assert not slow.claim_wave(0)
+    assert not slow.heartbeat("ws", 60_000)
+    assert not client.hexists(slow.workers_key, slow.run_id) and not client.exists(slow.alive_key)
+    look = other.drain()  # the generation does not wait for the reaped run
+    assert (look.queued, look.busy, look.reaped) == (3, 0, False)
+    assert slow.finish(published=False) == 0  # its end changes nothing
+    assert other.take() == b"r1"
+
+
+def test_a_withheld_run_publishes_nothing(tmp_path: Path) -> None:
+    """A run closed as reaped (or cut off from Redis): its feed deleted, not renamed into place,
+    and the run recorded as not published, failed."""
+    from scrapy.utils.test import get_crawler
+
+    from reviewcrawl.extensions import RunRecorder
+    from reviewcrawl.feeds import AtomicFileFeedStorage, part_path
+    from reviewcrawl.runs import WITHHELD, decide
+
+    crawler = get_crawler()
+    crawler._apply_settings()
+    feed = tmp_path / "reviews-r1.jsonl"
+    storage = AtomicFileFeedStorage(str(feed), crawler=crawler)
+    file = storage.open(None)  # type: ignore[arg-type]
+    file.write(b'{"canonical_url": "http://x/1"}\n')
+    crawler.stats.set_value(WITHHELD, "reaped")
+    storage._store_in_thread(file)
+    assert not feed.exists() and not part_path(feed).exists()
+    recorder = RunRecorder(crawler)
+    recorder.reason = "reaped"
+    assert not recorder._published()
+    verdict = decide({}, [], finish_reason="reaped", max_error_rate=0.05)
+    assert verdict.code == 1 and "another worker took this run for dead" in verdict.reasons[0]
+    # and a run that was not withheld publishes as before
+    crawler.stats.set_value(WITHHELD, None)
+    storage = AtomicFileFeedStorage(str(feed), crawler=crawler)
+    storage._store_in_thread(storage.open(None))  # type: ignore[arg-type]
+    assert feed.exists()
+
+
 # -- three worker processes ---------------------------------------------------------------------
 
 
@@ -157,14 +213,14 @@ def shared(pg_admin: Any, redis_url: str) -> Iterator[tuple[str, str]]:  # noqa:
 
 
 def start_worker(
-    data_dir: Path, worker: str, proxy: str, db_url: str, prefix: str, *extra: str
+    data_dir: Path, worker: str, proxy: str, db_url: str, prefix: str, *extra: str, redis: str = REDIS_URL
 ) -> subprocess.Popen[str]:
     env = {k: v for k, v in os.environ.items() if k.lower() not in ("http_proxy", "https_proxy", "no_proxy")}
     env["http_proxy"] = proxy
     data_dir.mkdir(parents=True, exist_ok=True)
     log = (data_dir / f"{worker}-{time.monotonic_ns()}.log").open("w")
     args = [*SCRAPY, "crawl", "reviews", "-s", f"REVIEWCRAWL_DATA_DIR={data_dir}", "-s", f"REVIEWCRAWL_WORKER_ID={worker}",
-            "-s", f"REVIEWCRAWL_REDIS_URL={REDIS_URL}", "-s", f"REVIEWCRAWL_REDIS_PREFIX={prefix}",
+            "-s", f"REVIEWCRAWL_REDIS_URL={redis}", "-s", f"REVIEWCRAWL_REDIS_PREFIX={prefix}",
             "-s", f"REVIEWCRAWL_DATABASE_URL={db_url}", *PACE, *extra]  # fmt: skip
     # deprecation warnings of Scrapy 2.19 about scrapy-redis's calls would be errors here: Python's
     # (-W) and Scrapy's own ScrapyDeprecationWarning, a Warning subclass that -W cannot name
@@ -278,3 +334,129 @@ def test_a_worker_killed_mid_crawl_and_started_again_loses_and_doubles_nothing(
     assert summary["distributed"]["requeued"] == taken and summary["exit_code"] == 0
     assert any("back in the shared queue" in w for w in summary["warnings"])
     drained(client, prefix)
+
+
+# -- a slow worker reaped, Redis gone ----------------------------------------------------------
+
+
+def wait_for(what: str, check: Any, procs: list[subprocess.Popen[str]], timeout: float = 90) -> None:
+    """Poll ``check()`` until true (bounded: the test fails after ``timeout`` seconds, or when a
+    worker ends first)."""
+    deadline = time.monotonic() + timeout
+    while not check():
+        if time.monotonic() > deadline or any(p.poll() is not None for p in procs):
+            for p in procs:
+                if p.poll() is None:
+                    os.kill(p.pid, signal.SIGKILL)
+                    p.wait()
+            pytest.fail(f"never happened: {what}")
+        time.sleep(0.05)
+
+
+def summaries(data_dir: Path) -> list[dict[str, Any]]:
+    return [json.loads(f.read_text()) for f in sorted((data_dir / "feeds").glob("run-*.json"))]
+
+
+def test_a_slow_worker_reaped_by_another_publishes_nothing(
+    tmp_path: Path, demo_proxy: str, shared: tuple[str, str], client: Any
+) -> None:
+    """w1 is paused (SIGSTOP: a VM pause, a long GC) with requests taken, until w2 reaps it and does
+    them; resumed, w1 learns it was reaped, stops and publishes nothing: each review exported once."""
+    db_url, prefix = shared
+    gen, run = f"{prefix}:reviews-all:gen:g1", "20261130T000001Z-0001"
+    timeout = ["-s", "REVIEWCRAWL_WORKER_TIMEOUT=3"]
+    w1 = start_worker(tmp_path / "w1", "w1", demo_proxy, db_url, prefix, *timeout, "-a", f"run_id={run}")
+    w2 = start_worker(tmp_path / "w2", "w2", demo_proxy, db_url, prefix, *timeout)
+    wait_for("w1 took requests", lambda: client.zcard(f"{gen}:taken:{run}") >= 3, [w1, w2])
+    w1.send_signal(signal.SIGSTOP)
+    try:
+        wait_for("w2 reaped w1", lambda: client.exists(f"{gen}:reaped:{run}"), [w2])
+    finally:
+        w1.send_signal(signal.SIGCONT)
+    codes = wait_all([w1, w2])
+    text = logs(tmp_path)
+    assert codes == [1, 0], text[-4000:]
+    assert not client.hexists(f"{gen}:workers", run)  # it never registered again
+    [s1] = summaries(tmp_path / "w1")
+    assert (s1["finish_reason"], s1["published"], s1["exit_code"]) == ("reaped", False, 1)
+    assert "took this run for dead" in s1["reasons"][0]
+    assert list((tmp_path / "w1" / "feeds").glob("*reviews-*")) == []  # deleted, neither published nor .part
+    by_worker = check_exported_once(tmp_path)
+    assert by_worker["w1"] == []
+    drained(client, prefix)
+
+
+@contextlib.contextmanager
+def own_redis(password: str) -> Iterator[tuple[subprocess.Popen[bytes], int]]:
+    """A redis-server of the test's own on a free port (stopped by its PID)."""
+    import redis
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    args = ["redis-server", "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+            "--daemonize", "no", "--requirepass", password]  # fmt: skip
+    try:
+        server = subprocess.Popen(args, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    except FileNotFoundError as exc:
+        pytest.skip(f"no redis-server: {exc}")
+    client = redis.Redis(port=port, password=password)
+    try:
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                client.ping()
+                break
+            except redis.ConnectionError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("redis-server did not start")
+                time.sleep(0.05)
+        yield server, port
+    finally:
+        client.close()
+        if server.poll() is None:
+            os.kill(server.pid, signal.SIGKILL)
+            server.wait()
+
+
+def test_a_worker_whose_redis_goes_away_exits_4_without_publishing(
+    tmp_path: Path, demo_proxy: str, shared: tuple[str, str]
+) -> None:
+    db_url, prefix = shared
+    password = "s3cret-pw"  # noqa: S105  (a test server's)
+    with own_redis(password) as (server, port):
+        url = f"redis://:{password}@127.0.0.1:{port}/0"
+        proc = start_worker(tmp_path / "w1", "w1", demo_proxy, db_url, prefix, "-s", "REVIEWCRAWL_REDIS_TIMEOUT=2",
+                            redis=url)  # fmt: skip
+        feeds = tmp_path / "w1" / "feeds"
+        wait_for("the worker exported a review", lambda: any(feeds.glob(".reviews-*.part")), [proc])
+        os.kill(server.pid, signal.SIGKILL)
+        server.wait()
+        codes = wait_all([proc], timeout=90)
+    text = logs(tmp_path)
+    assert codes == [4], text[-4000:]
+    assert "Traceback" not in text, text[-4000:]
+    assert password not in text
+    assert len(re.findall(r"Redis redis://:\*\*\*@127\.0\.0\.1:\d+/0 unreachable", text)) == 1, text[-4000:]
+    assert "still unreachable after 2 s" in text
+    assert list(feeds.glob("*reviews-*")) == []  # deleted, neither published nor .part
+    [summary] = summaries(tmp_path / "w1")
+    assert (summary["finish_reason"], summary["published"], summary["exit_code"]) == ("redis_unavailable", False, 4)
+    assert password not in json.dumps(summary)
+
+
+def test_a_worker_whose_redis_is_unreachable_at_start_exits_4_with_one_line(
+    tmp_path: Path, demo_proxy: str, shared: tuple[str, str]
+) -> None:
+    db_url, prefix = shared
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"redis://:s3cret-pw@127.0.0.1:{port}/0"
+    codes = wait_all([start_worker(tmp_path / "w1", "w1", demo_proxy, db_url, prefix, redis=url)], timeout=60)
+    text = logs(tmp_path)
+    assert codes == [4], text
+    assert "Traceback" not in text and "s3cret-pw" not in text, text
+    lines = [line for line in text.splitlines() if line.startswith("reviewcrawl:")]
+    assert lines == [f"reviewcrawl: cannot start, storage error: Redis redis://:***@127.0.0.1:{port}/0 "
+                     f"(REVIEWCRAWL_REDIS_URL): Error 111 connecting to 127.0.0.1:{port}. Connection refused."], text  # fmt: skip
