@@ -101,6 +101,8 @@ DISTRIBUTED_REASONS = {
 }
 #: close reasons that are storage failures (exit code 4)
 STORAGE_REASONS = frozenset({"redis_unavailable"})
+#: stats key: the Bloom filter seen-set's URL count when this run found it past its capacity
+BLOOM_OVER_CAPACITY = "reviewcrawl/distributed/bloom_over_capacity"
 
 #: reviewcrawl/errors/<kind> counts that are storage failures, not rejected records: the near-copy
 #: index failed (Redis gone, disk full) and reviews went out without their near-copy check
@@ -209,6 +211,10 @@ def decide(
             failures.append(f"the last Redis error: {stats['reviewcrawl/distributed/redis_error']}")
     elif not complete and finish_reason not in INTERRUPT_REASONS:
         failures.append(f"the spider closed with reason {finish_reason!r}")
+    if stats.get(BLOOM_OVER_CAPACITY):
+        warnings.append(f"the Bloom filter seen-set held {int(stats[BLOOM_OVER_CAPACITY])} URLs, more than "
+                        "REVIEWCRAWL_BLOOM_CAPACITY: new URLs were skipped as seen more often than "
+                        "REVIEWCRAWL_BLOOM_ERROR_RATE; raise the capacity for the next generation")  # fmt: skip
     if complete and check_sites:
         for site in sites:
             counts = site_counts(stats, site.name)

@@ -201,6 +201,38 @@ def test_a_withheld_run_publishes_nothing(tmp_path: Path) -> None:
     assert feed.exists()
 
 
+def test_bloom_filter_counts_its_urls_and_says_once_when_over_capacity(
+    client: Any, redis_url: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from reviewcrawl.runs import decide
+
+    key = f"{prefix_of(redis_url)}:bloom"
+    bloom = BloomDupeFilter(client, key, capacity=100, error_rate=0.01)
+    stats = MemoryStatsCollector(get_crawler())
+    bloom.stats = stats
+    added = fingerprints(100, "in")
+    for fp in added:
+        bloom.seen_fingerprint(fp)
+    count = int(client.get(f"{key}:count"))
+    assert 95 <= count <= 100  # new URLs only (a false positive is not counted: it was "seen")
+    for fp in added:
+        assert bloom.seen_fingerprint(fp)  # seen again: not counted
+    assert int(client.get(f"{key}:count")) == count
+    assert stats.get_value("reviewcrawl/distributed/bloom_over_capacity") is None
+    for fp in fingerprints(50, "more"):
+        bloom.seen_fingerprint(fp)
+    over = stats.get_value("reviewcrawl/distributed/bloom_over_capacity")
+    assert over == 101
+    warnings = [r for r in caplog.records if "more than its capacity" in r.getMessage()]
+    assert len(warnings) == 1, warnings
+    verdict = decide(stats.get_stats(), [], finish_reason="finished", max_error_rate=0.05)
+    assert verdict.code == 0 and any("REVIEWCRAWL_BLOOM_CAPACITY" in w for w in verdict.warnings)
+    assert bloom.false_positive_rate(200) > 2 * bloom.false_positive_rate(100) > 0
+
+
 # -- three worker processes ---------------------------------------------------------------------
 
 
