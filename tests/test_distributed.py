@@ -233,6 +233,94 @@ def test_bloom_filter_counts_its_urls_and_says_once_when_over_capacity(
     assert bloom.false_positive_rate(200) > 2 * bloom.false_positive_rate(100) > 0
 
 
+class FlakyRedis:
+    """The seen-set and queue of a scheduler, on a Redis that can be cut off (``down``), or cut
+    off between the seen-set and the queue (``down_after_seen``)."""
+
+    def __init__(self) -> None:
+        self.down = False
+        self.down_after_seen = False
+        self.seen: set[str] = set()
+        self.queued: list[str] = []
+
+    def check(self) -> None:
+        import redis
+
+        if self.down:
+            raise redis.ConnectionError("Error 111 connecting to 127.0.0.1:1. Connection refused.")
+
+    def request_seen(self, request: Any) -> bool:
+        self.check()
+        seen = request.url in self.seen
+        self.seen.add(request.url)
+        if self.down_after_seen:
+            self.down = True
+        return seen
+
+    def push(self, request: Any) -> None:
+        self.check()
+        self.queued.append(request.url)
+
+    def pop(self) -> Any:
+        self.check()
+        return None
+
+    def __len__(self) -> int:
+        self.check()
+        return len(self.queued)
+
+
+def test_scheduler_keeps_links_while_redis_is_away_and_stops_after_its_timeout(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    from unittest import mock
+
+    from scrapy import Request
+    from scrapy.exceptions import DontCloseSpider
+    from scrapy.statscollectors import MemoryStatsCollector
+    from scrapy.utils.test import get_crawler
+
+    from reviewcrawl.distributed.scheduler import DistributedScheduler
+    from reviewcrawl.runs import WITHHELD
+
+    redis_ = FlakyRedis()
+    scheduler = DistributedScheduler.__new__(DistributedScheduler)
+    crawler = mock.Mock()
+    crawler.engine.close_spider_async = mock.Mock(return_value=None)
+    scheduler.__dict__.update(
+        crawler=crawler, stats=MemoryStatsCollector(get_crawler()), df=redis_, queue=redis_, spider=None,
+        generation=mock.Mock(reaped=False), redis_timeout=3600.0, redis_url="redis://:***@h:6379/0",
+        redis_down_since=None, backlog=[], closing=None, reaped=False, idle_since=None,
+    )  # fmt: skip
+    with mock.patch("reviewcrawl.distributed.scheduler.deferred_from_coro"):
+        assert scheduler.enqueue_request(Request("http://x/1"))
+        redis_.down = True
+        assert scheduler.enqueue_request(Request("http://x/2"))  # kept
+        assert scheduler.next_request() is None  # nothing to take, no traceback
+        assert scheduler.has_pending_requests()  # the kept link: not idle
+        with pytest.raises(DontCloseSpider):  # not "drained": unknown
+            scheduler.on_idle(1)
+        redis_.down = False
+        assert scheduler.enqueue_request(Request("http://x/3"))
+        assert redis_.queued == ["http://x/1", "http://x/2", "http://x/3"] and scheduler.backlog == []
+        redis_.down_after_seen = True  # Redis gone between the seen-set and the queue
+        assert scheduler.enqueue_request(Request("http://x/4"))
+        redis_.down = redis_.down_after_seen = False
+        assert scheduler.next_request() is None
+        assert redis_.queued[-1] == "http://x/4"  # pushed though the seen-set says seen now
+        lines = [r.getMessage() for r in caplog.records if "unreachable" in r.getMessage()]
+        assert len(lines) == 2 and all("redis://:***@h:6379/0" in line for line in lines)  # once per outage
+        assert not crawler.engine.close_spider_async.called
+        scheduler.redis_timeout = 0
+        redis_.down = True
+        assert scheduler.next_request() is None  # the first failure of the outage: said
+        assert scheduler.next_request() is None  # still down after REVIEWCRAWL_REDIS_TIMEOUT: closes
+        crawler.engine.close_spider_async.assert_called_once_with(reason="redis_unavailable")
+        assert scheduler.stats.get_value(WITHHELD) == "redis_unavailable"
+        assert scheduler.next_request() is None and not scheduler.has_pending_requests()
+        crawler.engine.close_spider_async.assert_called_once()
+
+
 # -- three worker processes ---------------------------------------------------------------------
 
 
