@@ -171,6 +171,54 @@ def test_a_reaped_run_is_refused_and_does_not_register_again(client: Any, redis_
     assert other.take() == b"r1"
 
 
+def test_a_run_killed_while_idle_keeps_the_generation_from_being_done(client: Any, redis_url: str) -> None:
+    """The reviewer's finding: a run killed while idle (its requests done, its feed not published)
+    looked like a live idle one until its heartbeat expired, and the others marked the generation
+    done without it: what it took was stranded. Now a run leaves only once every other listed run
+    has shown it is alive since the drain began (a heartbeat, or a DRAIN of its own)."""
+    crawl = prefix_of(redis_url)
+    a = Generation(client, crawl, "1", "run-a", ttl=60)
+    b = Generation(client, crawl, "1", "run-b", ttl=60)
+    a.join("wa", 60_000)
+    b.join("wb", 60_000)
+    assert a.claim_wave(0)
+    client.zadd(a.queue_key, {b"r1": 0})
+    assert a.take() == b"r1"
+    assert a.drain().drained(1)  # a's engine is idle: r1 fetched, its feed not yet published
+    # both alive: each shows it (DRAIN), one leaves, the last marks the generation done
+    assert b.drain().drained(1)
+    b_then = b.beats()
+    a_then = a.beats()
+    assert b.leave(b_then) == 0  # a has not shown it is alive since b saw the drain
+    assert a.drain().drained(1)
+    assert b.leave(b_then) == 1 and not client.exists(b.done_key)  # b ends, a is still there
+    assert a.leave(a_then) == 0  # the last one waits until b published (b killed now: redone)
+    assert b.finish(published=True) == 0
+    assert a.leave(a_then) == 2 and not client.exists(a.done_key)  # the last one
+    assert a.finish(published=True, last=True) == 0 and client.exists(a.done_key)  # done once it published
+    # a run killed while idle: the other waits for its heartbeat to expire, then redoes its requests
+    client.delete(a.done_key)
+    c = Generation(client, crawl, "1", "run-c", ttl=60)
+    d = Generation(client, crawl, "1", "run-d", ttl=60)
+    c.join("wc", 60_000)
+    d.join("wd", 60_000)
+    client.zadd(c.queue_key, {b"r2": 0})
+    assert c.take() == b"r2"
+    assert c.drain().drained(1)  # then c is killed (its heartbeat key lives on for a while)
+    assert d.drain().drained(1)
+    d_then = d.beats()
+    for _ in range(3):
+        assert d.drain().drained(1)
+        assert d.leave(d_then) == 0 and not client.exists(d.done_key)  # c may be dead: wait
+    client.delete(c.alive_key)  # c's heartbeat expired
+    look = d.drain()
+    assert (look.queued, look.requeued) == (1, 1) and d.leave(d.beats()) == 0
+    assert d.take() == b"r2"
+    assert d.drain().drained(1) and d.leave(d.beats()) == 2  # alone now
+    d.finish(published=True, last=True)
+    assert client.exists(d.done_key) and client.hlen(d.workers_key) == 0
+
+
 def test_a_withheld_run_publishes_nothing(tmp_path: Path) -> None:
     """A run closed as reaped (or cut off from Redis): its feed deleted, not renamed into place,
     and the run recorded as not published, failed."""

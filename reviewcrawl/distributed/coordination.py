@@ -19,7 +19,10 @@ the shared seen-set (its ``RFPDupeFilter``). What it leaves open, and this modul
   ``{gen}:workers``: it turns ``busy`` in the same Lua step that hands it a request (or a wave of
   start requests) and ``idle`` only when its own engine is idle (Scrapy's ``spider_idle``). The
   generation is drained when the queue is empty, every wave was seeded and no live run is busy;
-  a worker then closes once that has held ``MAX_IDLE_TIME_BEFORE_CLOSE`` seconds.
+  a worker then closes once that has held ``MAX_IDLE_TIME_BEFORE_CLOSE`` seconds and every other
+  run still listed has shown it is alive since (``_LEAVE``: a run killed while idle holds requests
+  it never published, and is only found dead when its heartbeat expires); the last marks the
+  generation done.
 - **who seeds**: the start requests of wave *k* (reviewcrawl.spiders.reviews: preferred sites
   first, so an original is indexed before its copies) are seeded by the run that wins
   ``HSETNX {gen}:waves k``, wave 0 at start, later waves when the generation is drained of the
@@ -85,7 +88,8 @@ end
 # ARGV: gen, run id, ttl
 _REQUEUE = _RELEASE + "return release(ARGV[1], ARGV[2], ARGV[3])"
 
-# ARGV: gen, run id, ttl. This run is idle; dead runs (no heartbeat key) are released. Returns
+# ARGV: gen, run id, ttl. This run is idle (and alive: its beats count one more); dead runs (no
+# heartbeat key) are released. Returns
 # {queued, busy runs, waves seeded, requests put back}, or -1 when this run was reaped.
 _DRAIN = (
     _RELEASE
@@ -93,6 +97,7 @@ _DRAIN = (
 local gen, me = ARGV[1], ARGV[2]
 if redis.call('EXISTS', gen .. ':reaped:' .. me) == 1 then return -1 end
 redis.call('HSET', gen .. ':workers', me, 'idle')
+redis.call('HINCRBY', gen .. ':beats', me, 1)  -- alive: see LEAVE
 local states = redis.call('HGETALL', gen .. ':workers')
 local busy, back = 0, 0
 for i = 1, #states, 2 do
@@ -127,12 +132,49 @@ redis.call('SET', KEYS[1], g)
 return g
 """
 
-# KEYS: alive, workers, reaped; ARGV: run id, worker, ttl ms. 0 when the run was released meanwhile.
+# KEYS: alive, workers, reaped, beats; ARGV: run id, worker, ttl ms. 0 when the run was released
+# meanwhile. Counts the run's heartbeats (beats: run -> count), the proof that it is alive (LEAVE).
 _HEARTBEAT = """
 if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+redis.call('HINCRBY', KEYS[4], ARGV[1], 1)
 return 1
+"""
+
+# ARGV: gen, run id, then run id / heartbeat count pairs: the beats when this run first saw the
+# generation drained (a run not among them: 0). This run, idle with the generation drained, wants
+# to end. A run killed while idle looks like an idle one until its heartbeat expires: the
+# generation must not be marked done while it may hold requests it never published. So: 0 (wait)
+# while the generation is not drained, or another listed run (not leaving) has not beaten since
+# then (alive: it will ask too; dead: its heartbeat expires and DRAIN puts its requests back); 1
+# (leave) when others are still there, each proven alive since; 2 (leave, and mark the generation
+# done once this run published: Generation.finish) when this run is the last and the runs that
+# left before it have published (a leaving run stays listed, 'leaving', until then: one killed
+# while publishing has its requests put back when its heartbeat expires).
+_LEAVE = """
+local gen, me = ARGV[1], ARGV[2]
+if redis.call('EXISTS', gen .. ':reaped:' .. me) == 1 then return 0 end
+if redis.call('ZCARD', gen .. ':requests') > 0 then return 0 end
+local before = {}
+for i = 3, #ARGV, 2 do before[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local states = redis.call('HGETALL', gen .. ':workers')
+local others, leaving = 0, 0
+for i = 1, #states, 2 do
+  local rid, state = states[i], states[i + 1]
+  if rid ~= me and state == 'leaving' then
+    leaving = leaving + 1
+  elseif rid ~= me then
+    if state == 'busy' then return 0 end
+    local beats = tonumber(redis.call('HGET', gen .. ':beats', rid) or 0)
+    if beats <= (before[rid] or 0) then return 0 end
+    others = others + 1
+  end
+end
+if others == 0 and leaving > 0 then return 0 end
+redis.call('HSET', gen .. ':workers', me, 'leaving')
+if others > 0 then return 1 end
+return 2
 """
 
 
@@ -198,6 +240,8 @@ class Generation:
         self._drain = client.register_script(_DRAIN)
         self._claim = client.register_script(_CLAIM_WAVE)
         self._beat = client.register_script(_HEARTBEAT)
+        self._leave = client.register_script(_LEAVE)
+        self.beats_key = f"{self.key}:beats"
 
     # -- this run ------------------------------------------------------------------------------
 
@@ -212,7 +256,7 @@ class Generation:
     def heartbeat(self, worker: str, timeout_ms: int) -> bool:
         """Renew this run's heartbeat and the generation's time to live. False when another worker
         took this run for dead and put its requests back (its heartbeat was late)."""
-        keys = [self.alive_key, self.workers_key, self.reaped_key]
+        keys = [self.alive_key, self.workers_key, self.reaped_key, self.beats_key]
         alive = bool(self._beat(keys=keys, args=[self.run_id, worker, timeout_ms]))
         if not alive:
             self.reaped = True
@@ -255,20 +299,36 @@ class Generation:
         _, owner = pipe.execute()
         return bool(owner is not None and owner.decode("utf-8", "surrogatepass") == url)
 
-    def finish(self, *, published: bool) -> int:
-        """This run ends: published, what it took is done; not published, it goes back to the queue.
-        Returns the requests put back."""
+    def finish(self, *, published: bool, last: bool = False) -> int:
+        """This run ends: published, what it took is done (and the generation too, when the run
+        was the last: :meth:`leave`); not published, it goes back to the queue. Returns the
+        requests put back."""
         self.refresh_ttl()  # the keys this run made since its last heartbeat
         if published:
             pipe = self.client.pipeline()
             pipe.delete(self.taken_key, self.alive_key)
             pipe.hdel(self.workers_key, self.run_id)
+            if last:
+                pipe.set(self.done_key, self.run_id, ex=self.ttl)
             pipe.execute()
             return 0
         return self.requeue(self.run_id)
 
     def mark_done(self) -> None:
         self.client.set(self.done_key, self.run_id, ex=self.ttl)
+
+    def beats(self) -> dict[str, int]:
+        """Run -> its heartbeats so far (see :meth:`leave`)."""
+        return {_text(k): int(v) for k, v in self.client.hgetall(self.beats_key).items()}
+
+    def leave(self, beats_then: dict[str, int]) -> int:
+        """This run, idle in a drained generation, wants to end: 0 wait (another run has not shown
+        it is alive since ``beats_then``, the :meth:`beats` when this run first saw the generation
+        drained, or the generation is not drained any more, or the runs that left have not
+        published yet), 1 leave, 2 leave as the last run: the generation is done once this run
+        published (``finish(published=True, last=True)``)."""
+        pairs = [x for rid, n in beats_then.items() for x in (rid, n)]
+        return int(self._leave(args=[self.key, self.run_id, *pairs]))
 
     # -- other runs ----------------------------------------------------------------------------
 
@@ -304,6 +364,6 @@ class Generation:
     def refresh_ttl(self) -> None:
         pipe = self.client.pipeline()
         for key in (self.queue_key, self.seen_key, self.seen_count_key, self.taken_key, self.workers_key,
-                    self.waves_key, self.canonical_key, self.done_key):  # fmt: skip
+                    self.waves_key, self.canonical_key, self.done_key, self.beats_key):  # fmt: skip
             pipe.expire(key, self.ttl)
         pipe.execute()

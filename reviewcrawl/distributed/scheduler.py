@@ -93,6 +93,8 @@ class DistributedScheduler(Scheduler):
         #: (0: never, as in scrapy-redis)
         self.max_idle = settings.getfloat("MAX_IDLE_TIME_BEFORE_CLOSE")
         self.idle_since: float | None = None
+        self.beats_then: dict[str, int] = {}
+        self.last = False
         self.redis_timeout = settings.getfloat("REVIEWCRAWL_REDIS_TIMEOUT")
         self.redis_url = redact(str(settings.get("REDIS_URL") or settings.get("REVIEWCRAWL_REDIS_URL") or ""))
         #: since when Redis has failed every call (None: it answers)
@@ -249,10 +251,21 @@ class DistributedScheduler(Scheduler):
         now = time.monotonic()
         if self.idle_since is None:
             self.idle_since = now
+            self.beats_then = gen.beats()
         if self.max_idle <= 0 or now - self.idle_since < self.max_idle:
             raise DontCloseSpider
-        gen.mark_done()
-        logger.info("Generation %s drained: nothing queued, nothing under way, every wave seeded", gen.name)
+        # the others must show they are alive (a run killed while idle holds requests it never
+        # published: its heartbeat expires and DRAIN puts them back), the last marks the generation done
+        left = gen.leave(self.beats_then)
+        if not left:
+            raise DontCloseSpider
+        if left == 1:
+            logger.info("Generation %s drained: this run ends, the last one marks it done", gen.name)
+            self.stats.set_value("reviewcrawl/distributed/drained", True)
+            return None
+        self.last = True  # the generation is done once this run's feeds are published (engine_stopped)
+        logger.info("Generation %s drained: nothing queued, nothing under way, every wave seeded; this run is "
+                    "the last", gen.name)  # fmt: skip
         self.stats.set_value("reviewcrawl/distributed/drained", True)
         return None
 
@@ -329,7 +342,7 @@ class DistributedScheduler(Scheduler):
         summary = recorder.summary if recorder is not None else None
         published = bool(summary.get("published")) if summary is not None else recorder is None
         try:
-            back = self.generation.finish(published=published)
+            back = self.generation.finish(published=published, last=self.last)
         except Exception as exc:
             logger.error("Could not tell Redis that run %s ended (%s): another worker will put its requests "
                          "back when its heartbeat expires", self.generation.run_id, exc)  # fmt: skip
