@@ -49,6 +49,8 @@ REVIEWCRAWL_GENERATION = ""
 REVIEWCRAWL_GENERATION_TTL = 7 * 24 * 3600
 #: seconds without a heartbeat after which a worker is taken for dead and its requests are queued again
 REVIEWCRAWL_WORKER_TIMEOUT = 120.0
+#: seconds a worker waits for an unreachable Redis before it stops (exit code 4, its feeds not published)
+REVIEWCRAWL_REDIS_TIMEOUT = 60.0
 #: the seen-set: "set" (scrapy-redis's set of fingerprints, ~88 bytes per URL) or "bloom"
 #: (reviewcrawl/distributed/bloom.py: ~1.8 bytes per URL of capacity; a false positive skips a page)
 REVIEWCRAWL_SEEN = "set"

@@ -27,7 +27,16 @@ from twisted.python.failure import Failure
 from reviewcrawl.distributed import is_distributed, worker_id
 from reviewcrawl.feeds import part_path
 from reviewcrawl.items import REVIEW_FIELDS, Rejected, Review
-from reviewcrawl.runs import STORAGE_ERRORS, ExitCode, SiteExpectation, build_summary, decide, storage_error
+from reviewcrawl.runs import (
+    DISTRIBUTED_REASONS,
+    STORAGE_ERRORS,
+    WITHHELD,
+    ExitCode,
+    SiteExpectation,
+    build_summary,
+    decide,
+    storage_error,
+)
 from reviewcrawl.sites import profile_for_url
 from reviewcrawl.spiders.reviews import START_META
 from reviewcrawl.storage import SchemaError, open_database, redact
@@ -195,6 +204,8 @@ class RunRecorder:
     def _published(self) -> bool:
         """Is every feed of the run under its final name? Only then does what the run stored
         count as exported for the next runs (reviewcrawl/recovery.py)."""
+        if self.stats.get_value(WITHHELD) or self.reason in DISTRIBUTED_REASONS:
+            return False  # a reaped run, one cut off from Redis: its feeds were deleted, not published
         exporter = self.crawler.get_extension(FeedExporter)
         if exporter is None:
             return True

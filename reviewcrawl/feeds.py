@@ -9,6 +9,7 @@ file, which no such pattern matches.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import shutil
 from pathlib import Path
@@ -19,9 +20,11 @@ from scrapy.crawler import Crawler
 from scrapy.extensions.feedexport import BlockingFeedStorage, FileFeedStorage
 from scrapy.settings import BaseSettings
 
-from reviewcrawl.runs import ConfigurationError
+from reviewcrawl.runs import WITHHELD, ConfigurationError
 
 __all__ = ["AtomicFileFeedStorage", "FeedCompression", "part_path", "uri_params"]
+
+logger = logging.getLogger(__name__)
 
 GZIP_PLUGIN = "scrapy.extensions.postprocessing.GzipPlugin"
 
@@ -75,6 +78,13 @@ class AtomicFileFeedStorage(BlockingFeedStorage, FileFeedStorage):
             raise
 
     def _store_in_thread(self, file: IO[bytes]) -> None:
+        stats = self.crawler.stats if self.crawler is not None else None
+        withheld = stats.get_value(WITHHELD) if stats is not None else None
+        if withheld:  # the run must not publish (reviewcrawl.runs.WITHHELD): its records are being redone
+            file.close()
+            self.part.unlink(missing_ok=True)
+            logger.warning("Feed %s not published (the run closed with reason %r): deleted", self.path, withheld)
+            return
         try:
             file.flush()
             os.fsync(file.fileno())

@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any, TypeVar
 
+import redis
 from itemadapter import ItemAdapter
 from jsonschema import Draft202012Validator
 from scrapy.crawler import Crawler
@@ -187,9 +188,7 @@ class NearDuplicatePipeline(_Pipeline):
         key = item.canonical_url or item.url or ""
         # two URLs of one page (tracking parameters, an alias the redirect missed); distributed:
         # the first page any worker exported under it this generation
-        if key in self.seen_canonical or (
-            self.shared is not None and not self.shared.claim_canonical(key, item.url or key)
-        ):
+        if key in self.seen_canonical or not self._claim_canonical(key, item.url or key):
             self.stats.inc_value("reviewcrawl/same_canonical_url")
             raise DropItem(f"canonical_url already exported in this run: {key}", log_level="DEBUG")
         self.seen_canonical.add(key)
@@ -229,6 +228,17 @@ class NearDuplicatePipeline(_Pipeline):
             self.stats.inc_value(f"reviewcrawl/sites/{item.site}/near_copies_dropped")
             raise DropItem(f"near-copy of {original}: {key}", log_level="INFO")
         return item
+
+    def _claim_canonical(self, key: str, url: str) -> bool:
+        """Distributed mode: is this page the one exported under ``key`` in the generation? With
+        Redis unreachable, yes (counted as a storage error, said once: the run exits with code 4)."""
+        if self.shared is None:
+            return True
+        try:
+            return bool(self.shared.claim_canonical(key, url))
+        except redis.RedisError as exc:
+            storage_error(self.stats, "Redis (the generation's canonical URLs, exported unchecked)", exc, logger)
+            return True
 
     def _original(self, key: str) -> str:
         """The original a key names now: an original displaced later names its replacement."""

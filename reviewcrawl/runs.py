@@ -39,6 +39,11 @@ STORAGE_ERRORS: tuple[type[BaseException], ...] = (sqlite3.Error, OSError, psyco
 #: stats key: the run's first storage error, "where: why" (named in the run's reasons)
 FIRST_STORAGE_ERROR = "reviewcrawl/storage_error"
 
+#: stats key: set (to the close reason) when the run must not publish its feeds: they are deleted
+#: when the run closes instead of renamed into place (reviewcrawl.feeds), and the run is not
+#: published. Distributed mode: a run reaped by another worker, or cut off from Redis.
+WITHHELD = "reviewcrawl/feeds_withheld"
+
 
 def storage_error(stats: Any, where: str, exc: BaseException, log: logging.Logger) -> None:
     """Count a storage failure (the run then exits with code 4) and say it once: the run's first
@@ -87,6 +92,17 @@ STATUS = {
 #: a limit the user set (CLOSESPIDER_*) stopped the run: not a failure, but the run is not complete
 LIMIT_REASONS = frozenset({"closespider_timeout", "closespider_itemcount", "closespider_pagecount"})
 INTERRUPT_REASONS = frozenset({"shutdown"})
+#: distributed mode (reviewcrawl/distributed/scheduler.py): close reasons and what they mean
+DISTRIBUTED_REASONS = {
+    "reaped": "another worker took this run for dead (its heartbeat was later than REVIEWCRAWL_WORKER_TIMEOUT) "
+    "and put its requests back in the queue: the run stopped and its feeds were not published",
+    "redis_unavailable": "Redis was unreachable for longer than REVIEWCRAWL_REDIS_TIMEOUT: the run stopped and "
+    "its feeds were not published (the other workers put back what it took)",
+}
+#: close reasons that are storage failures (exit code 4)
+STORAGE_REASONS = frozenset({"redis_unavailable"})
+#: stats key: the Bloom filter seen-set's URL count when this run found it past its capacity
+BLOOM_OVER_CAPACITY = "reviewcrawl/distributed/bloom_over_capacity"
 
 #: reviewcrawl/errors/<kind> counts that are storage failures, not rejected records: the near-copy
 #: index failed (Redis gone, disk full) and reviews went out without their near-copy check
@@ -176,6 +192,10 @@ def decide(
     ['site a: every start URL failed']
     >>> decide({}, [SiteExpectation("a")], finish_reason="shutdown", max_error_rate=0.05).code
     <ExitCode.INTERRUPTED: 5>
+    >>> decide({}, [], finish_reason="reaped", max_error_rate=0.05).code
+    <ExitCode.FAILED: 1>
+    >>> decide({}, [], finish_reason="redis_unavailable", max_error_rate=0.05).code
+    <ExitCode.STORAGE: 4>
 
     ``check_sites=False`` (a worker of a distributed crawl, which sees the share of the sites it
     took): the per-site expectations are not judged.
@@ -185,8 +205,16 @@ def decide(
     complete = finish_reason == "finished"
     if finish_reason in LIMIT_REASONS:
         warnings.append(f"stopped by a limit ({finish_reason}): the sites were not crawled to the end")
+    elif finish_reason in DISTRIBUTED_REASONS:
+        failures.append(DISTRIBUTED_REASONS[finish_reason])
+        if stats.get("reviewcrawl/distributed/redis_error"):
+            failures.append(f"the last Redis error: {stats['reviewcrawl/distributed/redis_error']}")
     elif not complete and finish_reason not in INTERRUPT_REASONS:
         failures.append(f"the spider closed with reason {finish_reason!r}")
+    if stats.get(BLOOM_OVER_CAPACITY):
+        warnings.append(f"the Bloom filter seen-set held {int(stats[BLOOM_OVER_CAPACITY])} URLs, more than "
+                        "REVIEWCRAWL_BLOOM_CAPACITY: new URLs were skipped as seen more often than "
+                        "REVIEWCRAWL_BLOOM_ERROR_RATE; raise the capacity for the next generation")  # fmt: skip
     if complete and check_sites:
         for site in sites:
             counts = site_counts(stats, site.name)
@@ -201,7 +229,11 @@ def decide(
     if rate > max_error_rate:
         failures.append(f"spider and pipeline errors: {rate:.1%} of pages, above REVIEWCRAWL_MAX_ERROR_RATE {max_error_rate:.1%}")  # fmt: skip
     storage = errors_by_kind(stats)["storage"]
-    if storage:
+    if finish_reason in STORAGE_REASONS:
+        code = ExitCode.STORAGE
+        if storage:
+            failures.append("storage errors: " + ", ".join(f"{k} ({v})" for k, v in storage.items()))
+    elif storage:
         code = ExitCode.STORAGE
         first = stats.get(FIRST_STORAGE_ERROR)
         failures.insert(0, "storage errors: " + ", ".join(f"{k} ({v})" for k, v in storage.items())

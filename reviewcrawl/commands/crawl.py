@@ -29,6 +29,7 @@ from reviewcrawl.recovery import StorageUnavailable, begin_run, check_data_dir
 from reviewcrawl.runs import STORAGE_ERRORS, ConfigurationError, ExitCode
 from reviewcrawl.sites import ProfileError
 from reviewcrawl.spiders.reviews import ReviewsSpider, new_run_id
+from reviewcrawl.storage import mask, redact
 
 logger = logging.getLogger(__name__)
 
@@ -106,6 +107,9 @@ class Command(ScrapyCrawlCommand):
             crawler = self._create_crawler(args[0])
         except KeyError as exc:
             raise UsageError(str(exc).strip("'\"")) from None
+        if is_distributed(crawler.settings) and not _redis_answers(crawler.settings.get("REVIEWCRAWL_REDIS_URL")):
+            self.exitcode = ExitCode.STORAGE
+            return
         if issubclass(crawler.spidercls, ReviewsSpider) and not self._begin(crawler, opts):
             self.exitcode = ExitCode.STORAGE
             return
@@ -169,6 +173,23 @@ class Command(ScrapyCrawlCommand):
         if self.crawler_process is not None and self.crawler_process.bootstrap_failed:
             return ExitCode.FAILED
         return ExitCode.OK
+
+
+def _redis_answers(url: str) -> bool:
+    """Does the Redis of distributed mode answer? Else one line on stderr (its URL without the
+    password): the run does not start."""
+    import redis
+
+    try:
+        client = redis.Redis.from_url(url, socket_connect_timeout=10, socket_timeout=10)
+        try:
+            client.ping()
+        finally:
+            client.close()
+    except (redis.RedisError, ValueError) as exc:  # ValueError: a malformed URL
+        _say(f"cannot start, storage error: Redis {redact(url)} (REVIEWCRAWL_REDIS_URL): {mask(str(exc), url)}")
+        return False
+    return True
 
 
 def _collect_failure(started: Any, failures: list[BaseException]) -> None:

@@ -10,8 +10,13 @@ default 5,000,000 (its allocator rounds 8.6 MiB up to 10 MiB).
 The trade-off: a false positive says "seen" of a URL never fetched, and that page is **skipped**
 for the generation (at p = 1e-3, about one URL in a thousand once the filter holds ``capacity``
 URLs; fewer before). There are no false negatives: a URL seen is never fetched twice. Past its
-capacity the rate grows (2x the URLs: ~1.6e-2 at the default sizing). The string is allocated in
-full when the filter is made: ``capacity`` sets the memory, not the URLs seen.
+capacity the rate grows fast: ``(1 - exp(-k n / m)) ** k``, at the default sizing (p = 1e-3, 10
+hashes) ~0.057 at twice the capacity (measured: 0.057) and ~0.26 at three times, so about one new
+URL in 18, then one in 4, is skipped. The filter counts the URLs it added (``{seen}:count``, one
+INCR per new URL, in the same script) and a worker whose insert finds the count past ``capacity``
+logs one warning and sets the stat ``reviewcrawl/distributed/bloom_over_capacity``, which the run
+summary lists among its warnings: raise ``REVIEWCRAWL_BLOOM_CAPACITY`` for the next generation.
+The string is allocated in full when the filter is made: ``capacity`` sets the memory, not the URLs seen.
 
 Redis 7's own ``BF.ADD`` needs the RedisBloom module (not in a plain redis-server: ``MODULE
 LIST`` is empty here), so the filter is a bitfield: the ``k`` bit offsets come from the request's
@@ -24,6 +29,7 @@ Settings: ``REVIEWCRAWL_SEEN = "bloom"`` (reviewcrawl.distributed), ``REVIEWCRAW
 
 from __future__ import annotations
 
+import logging
 import math
 from typing import Any, Self
 
@@ -32,16 +38,24 @@ from scrapy_redis.dupefilter import RFPDupeFilter
 
 __all__ = ["BloomDupeFilter", "bloom_size"]
 
+logger = logging.getLogger(__name__)
+
+#: stats key: the filter's count of URLs when a worker found it past its capacity
+OVER_CAPACITY = "reviewcrawl/distributed/bloom_over_capacity"
+
 #: a Redis string holds at most 512 MiB: 2**32 bits
 MAX_BITS = 2**32
 
-# KEYS: the filter; ARGV: bit offsets. 1 when every bit was set already (seen), else 0 (and now set).
+# KEYS: the filter, its count of URLs added; ARGV: bit offsets. {1, count} when every bit was set
+# already (seen), else {0, count} (the bits now set, the count one more).
 _ADD = """
 local seen = 1
 for i = 1, #ARGV do
   if redis.call('SETBIT', KEYS[1], ARGV[i], 1) == 0 then seen = 0 end
 end
-return seen
+local count
+if seen == 0 then count = redis.call('INCR', KEYS[2]) else count = tonumber(redis.call('GET', KEYS[2]) or 0) end
+return {seen, count}
 """
 
 # KEYS: the filter; ARGV: its last bit. Allocates the whole string at once, when it does not exist
@@ -90,6 +104,11 @@ class BloomDupeFilter(RFPDupeFilter):
     def __init__(self, server: Any, key: str, debug: bool = False, *, capacity: int = 5_000_000,
                  error_rate: float = 0.001) -> None:  # fmt: skip
         super().__init__(server, key, debug)
+        self.capacity = capacity
+        self.count_key = f"{key}:count"
+        #: a stats collector (the scheduler's) for OVER_CAPACITY, or None
+        self.stats: Any = None
+        self.over_capacity = False
         self.bits, self.hashes = bloom_size(capacity, error_rate)
         self.script = server.register_script(_ADD)
         self.check = server.register_script(_CHECK)
@@ -107,7 +126,20 @@ class BloomDupeFilter(RFPDupeFilter):
 
     def seen_fingerprint(self, fingerprint: str) -> bool:
         """Add a fingerprint; True when it was (probably) there already."""
-        return bool(self.script(keys=[self.key], args=offsets(fingerprint, self.bits, self.hashes)))
+        seen, count = self.script(keys=[self.key, self.count_key], args=offsets(fingerprint, self.bits, self.hashes))
+        if int(count) > self.capacity and not self.over_capacity:
+            self.over_capacity = True
+            logger.warning("The Bloom filter seen-set %s holds %d URLs, more than its capacity %d: new URLs are "
+                           "skipped as seen more often than REVIEWCRAWL_BLOOM_ERROR_RATE (now ~%.1f%%); raise "
+                           "REVIEWCRAWL_BLOOM_CAPACITY", self.key, int(count), self.capacity,
+                           100 * self.false_positive_rate(int(count)))  # fmt: skip
+            if self.stats is not None:
+                self.stats.set_value(OVER_CAPACITY, int(count))
+        return bool(seen)
+
+    def false_positive_rate(self, count: int) -> float:
+        """The filter's false-positive rate once it holds ``count`` URLs (the textbook estimate)."""
+        return float((1 - math.exp(-self.hashes * count / self.bits)) ** self.hashes) if count else 0.0
 
     def __contains__(self, fingerprint: str) -> bool:
         """Was the fingerprint (probably) added? Adds nothing (measuring the false-positive rate)."""

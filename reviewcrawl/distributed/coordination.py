@@ -19,7 +19,10 @@ the shared seen-set (its ``RFPDupeFilter``). What it leaves open, and this modul
   ``{gen}:workers``: it turns ``busy`` in the same Lua step that hands it a request (or a wave of
   start requests) and ``idle`` only when its own engine is idle (Scrapy's ``spider_idle``). The
   generation is drained when the queue is empty, every wave was seeded and no live run is busy;
-  a worker then closes once that has held ``MAX_IDLE_TIME_BEFORE_CLOSE`` seconds.
+  a worker then closes once that has held ``MAX_IDLE_TIME_BEFORE_CLOSE`` seconds and every other
+  run still listed has shown it is alive since (``_LEAVE``: a run killed while idle holds requests
+  it never published, and is only found dead when its heartbeat expires); the last marks the
+  generation done.
 - **who seeds**: the start requests of wave *k* (reviewcrawl.spiders.reviews: preferred sites
   first, so an original is indexed before its copies) are seeded by the run that wins
   ``HSETNX {gen}:waves k``, wave 0 at start, later waves when the generation is drained of the
@@ -45,9 +48,11 @@ __all__ = ["Drain", "Generation", "current_generation"]
 
 logger = logging.getLogger(__name__)
 
-# KEYS: queue, taken, workers; ARGV: run id. The first request of the queue (lowest score: the
-# highest priority, as scrapy-redis's PriorityQueue pops it), moved to the run's taken set.
+# KEYS: queue, taken, workers, reaped; ARGV: run id. The first request of the queue (lowest score:
+# the highest priority, as scrapy-redis's PriorityQueue pops it), moved to the run's taken set.
+# -1 when the run was reaped (released as dead): it takes nothing more, and stays out of workers.
 _TAKE = """
+if redis.call('EXISTS', KEYS[4]) == 1 then return -1 end
 local r = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
 if #r == 0 then return false end
 redis.call('ZREM', KEYS[1], r[1])
@@ -57,9 +62,12 @@ return r[1]
 """
 
 # shared by requeue and drain: a run's taken requests back into the queue, its waves released,
-# its entries gone. Returns the number of requests put back.
+# its entries gone, and the marker {gen}:reaped:{run} set (for ttl seconds, the generation's):
+# a run released while still alive (a slow worker, not a dead one) is refused by TAKE, DRAIN,
+# HEARTBEAT and CLAIM_WAVE from then on, so that it learns it was reaped instead of registering
+# again, and publishes nothing. Returns the number of requests put back.
 _RELEASE = """
-local function release(gen, rid)
+local function release(gen, rid, ttl)
   local taken = gen .. ':taken:' .. rid
   local queue = gen .. ':requests'
   local n = redis.call('ZCARD', taken)
@@ -68,6 +76,7 @@ local function release(gen, rid)
   end
   redis.call('DEL', taken, gen .. ':alive:' .. rid)
   redis.call('HDEL', gen .. ':workers', rid)
+  redis.call('SET', gen .. ':reaped:' .. rid, 1, 'EX', ttl)
   local waves = redis.call('HGETALL', gen .. ':waves')
   for i = 1, #waves, 2 do
     if waves[i + 1] == rid then redis.call('HDEL', gen .. ':waves', waves[i]) end
@@ -76,22 +85,25 @@ local function release(gen, rid)
 end
 """
 
-# ARGV: gen, run id
-_REQUEUE = _RELEASE + "return release(ARGV[1], ARGV[2])"
+# ARGV: gen, run id, ttl
+_REQUEUE = _RELEASE + "return release(ARGV[1], ARGV[2], ARGV[3])"
 
-# ARGV: gen, run id. This run is idle; dead runs (no heartbeat key) are released. Returns
-# {queued, busy runs, waves seeded, requests put back}.
+# ARGV: gen, run id, ttl. This run is idle (and alive: its beats count one more); dead runs (no
+# heartbeat key) are released. Returns
+# {queued, busy runs, waves seeded, requests put back}, or -1 when this run was reaped.
 _DRAIN = (
     _RELEASE
     + """
 local gen, me = ARGV[1], ARGV[2]
+if redis.call('EXISTS', gen .. ':reaped:' .. me) == 1 then return -1 end
 redis.call('HSET', gen .. ':workers', me, 'idle')
+redis.call('HINCRBY', gen .. ':beats', me, 1)  -- alive: see LEAVE
 local states = redis.call('HGETALL', gen .. ':workers')
 local busy, back = 0, 0
 for i = 1, #states, 2 do
   local rid = states[i]
   if rid ~= me and redis.call('EXISTS', gen .. ':alive:' .. rid) == 0 then
-    back = back + release(gen, rid)
+    back = back + release(gen, rid, ARGV[3])
   elseif states[i + 1] == 'busy' then
     busy = busy + 1
   end
@@ -100,8 +112,9 @@ return {redis.call('ZCARD', gen .. ':requests'), busy, redis.call('HLEN', gen ..
 """
 )
 
-# KEYS: waves, workers; ARGV: wave, run id. 1 when this run seeds the wave (and is busy now).
+# KEYS: waves, workers, reaped; ARGV: wave, run id. 1 when this run seeds the wave (and is busy now).
 _CLAIM_WAVE = """
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 if redis.call('HSETNX', KEYS[1], ARGV[1], ARGV[2]) == 1 then
   redis.call('HSET', KEYS[2], ARGV[2], 'busy')
   return 1
@@ -119,11 +132,49 @@ redis.call('SET', KEYS[1], g)
 return g
 """
 
-# KEYS: alive, workers; ARGV: run id, worker, ttl ms. 0 when the run was released meanwhile.
+# KEYS: alive, workers, reaped, beats; ARGV: run id, worker, ttl ms. 0 when the run was released
+# meanwhile. Counts the run's heartbeats (beats: run -> count), the proof that it is alive (LEAVE).
 _HEARTBEAT = """
+if redis.call('EXISTS', KEYS[3]) == 1 then return 0 end
 if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 0 then return 0 end
 redis.call('SET', KEYS[1], ARGV[2], 'PX', ARGV[3])
+redis.call('HINCRBY', KEYS[4], ARGV[1], 1)
 return 1
+"""
+
+# ARGV: gen, run id, then run id / heartbeat count pairs: the beats when this run first saw the
+# generation drained (a run not among them: 0). This run, idle with the generation drained, wants
+# to end. A run killed while idle looks like an idle one until its heartbeat expires: the
+# generation must not be marked done while it may hold requests it never published. So: 0 (wait)
+# while the generation is not drained, or another listed run (not leaving) has not beaten since
+# then (alive: it will ask too; dead: its heartbeat expires and DRAIN puts its requests back); 1
+# (leave) when others are still there, each proven alive since; 2 (leave, and mark the generation
+# done once this run published: Generation.finish) when this run is the last and the runs that
+# left before it have published (a leaving run stays listed, 'leaving', until then: one killed
+# while publishing has its requests put back when its heartbeat expires).
+_LEAVE = """
+local gen, me = ARGV[1], ARGV[2]
+if redis.call('EXISTS', gen .. ':reaped:' .. me) == 1 then return 0 end
+if redis.call('ZCARD', gen .. ':requests') > 0 then return 0 end
+local before = {}
+for i = 3, #ARGV, 2 do before[ARGV[i]] = tonumber(ARGV[i + 1]) end
+local states = redis.call('HGETALL', gen .. ':workers')
+local others, leaving = 0, 0
+for i = 1, #states, 2 do
+  local rid, state = states[i], states[i + 1]
+  if rid ~= me and state == 'leaving' then
+    leaving = leaving + 1
+  elseif rid ~= me then
+    if state == 'busy' then return 0 end
+    local beats = tonumber(redis.call('HGET', gen .. ':beats', rid) or 0)
+    if beats <= (before[rid] or 0) then return 0 end
+    others = others + 1
+  end
+end
+if others == 0 and leaving > 0 then return 0 end
+redis.call('HSET', gen .. ':workers', me, 'leaving')
+if others > 0 then return 1 end
+return 2
 """
 
 
@@ -145,6 +196,8 @@ class Drain:
     busy: int
     waves: int
     requeued: int
+    #: this run was reaped (released as dead by another worker): it must stop and publish nothing
+    reaped: bool = False
 
     def drained(self, waves: int) -> bool:
         """Nothing queued, nothing under way anywhere, every one of ``waves`` seeded."""
@@ -159,7 +212,8 @@ class Generation:
     ``{gen}:taken:{run}`` what a run took and has not published yet, ``{gen}:workers`` run ->
     busy/idle, ``{gen}:alive:{run}`` the run's heartbeat (worker id and PID; expires),
     ``{gen}:waves`` wave -> the run that seeded it, ``{gen}:canonical`` canonical URL -> the page
-    exported under it, ``{gen}:done`` set when the generation was drained.
+    exported under it, ``{gen}:done`` set when the generation was drained, ``{gen}:reaped:{run}``
+    set when a run was released (its requests put back): the run is refused from then on.
     """
 
     def __init__(self, client: redis.Redis, crawl: str, generation: str, run_id: str, *, ttl: int) -> None:
@@ -171,17 +225,23 @@ class Generation:
         self.ttl = ttl
         self.queue_key = f"{self.key}:requests"
         self.seen_key = f"{self.key}:seen"
+        self.seen_count_key = f"{self.seen_key}:count"  # URLs added to a Bloom filter seen-set
         self.taken_key = f"{self.key}:taken:{run_id}"
         self.workers_key = f"{self.key}:workers"
         self.alive_key = f"{self.key}:alive:{run_id}"
         self.waves_key = f"{self.key}:waves"
         self.canonical_key = f"{self.key}:canonical"
         self.done_key = f"{self.key}:done"
+        self.reaped_key = f"{self.key}:reaped:{run_id}"
+        #: set when Redis refused this run (TAKE, DRAIN, HEARTBEAT): another worker reaped it
+        self.reaped = False
         self._take = client.register_script(_TAKE)
         self._requeue = client.register_script(_REQUEUE)
         self._drain = client.register_script(_DRAIN)
         self._claim = client.register_script(_CLAIM_WAVE)
         self._beat = client.register_script(_HEARTBEAT)
+        self._leave = client.register_script(_LEAVE)
+        self.beats_key = f"{self.key}:beats"
 
     # -- this run ------------------------------------------------------------------------------
 
@@ -196,23 +256,36 @@ class Generation:
     def heartbeat(self, worker: str, timeout_ms: int) -> bool:
         """Renew this run's heartbeat and the generation's time to live. False when another worker
         took this run for dead and put its requests back (its heartbeat was late)."""
-        alive = bool(self._beat(keys=[self.alive_key, self.workers_key], args=[self.run_id, worker, timeout_ms]))
-        self.refresh_ttl()
+        keys = [self.alive_key, self.workers_key, self.reaped_key, self.beats_key]
+        alive = bool(self._beat(keys=keys, args=[self.run_id, worker, timeout_ms]))
+        if not alive:
+            self.reaped = True
+        else:
+            self.refresh_ttl()
         return alive
 
     def take(self) -> bytes | None:
-        """The next request of the queue, moved to this run's taken set; None when the queue is empty."""
-        data = self._take(keys=[self.queue_key, self.taken_key, self.workers_key], args=[self.run_id])
+        """The next request of the queue, moved to this run's taken set; None when the queue is empty
+        or when this run was reaped (then :attr:`reaped` is set)."""
+        data = self._take(keys=[self.queue_key, self.taken_key, self.workers_key, self.reaped_key], args=[self.run_id])
+        if isinstance(data, int) and data == -1:
+            self.reaped = True
+            return None
         return data if data else None
 
     def drain(self) -> Drain:
-        """Say this run is idle, release dead runs, and look at the whole generation."""
-        queued, busy, waves, back = self._drain(args=[self.key, self.run_id])
+        """Say this run is idle, release dead runs, and look at the whole generation (or, when
+        this run was reaped, nothing: ``Drain.reaped``)."""
+        look = self._drain(args=[self.key, self.run_id, self.ttl])
+        if not isinstance(look, list):
+            self.reaped = True
+            return Drain(0, 0, 0, 0, reaped=True)
+        queued, busy, waves, back = look
         return Drain(int(queued), int(busy), int(waves), int(back))
 
     def claim_wave(self, wave: int) -> bool:
         """Does this run seed ``wave``? (the first run to ask does; it is busy from then on)"""
-        return bool(self._claim(keys=[self.waves_key, self.workers_key], args=[wave, self.run_id]))
+        return bool(self._claim(keys=[self.waves_key, self.workers_key, self.reaped_key], args=[wave, self.run_id]))
 
     def seeded_waves(self) -> int:
         return int(self.client.hlen(self.waves_key))
@@ -226,14 +299,17 @@ class Generation:
         _, owner = pipe.execute()
         return bool(owner is not None and owner.decode("utf-8", "surrogatepass") == url)
 
-    def finish(self, *, published: bool) -> int:
-        """This run ends: published, what it took is done; not published, it goes back to the queue.
-        Returns the requests put back."""
+    def finish(self, *, published: bool, last: bool = False) -> int:
+        """This run ends: published, what it took is done (and the generation too, when the run
+        was the last: :meth:`leave`); not published, it goes back to the queue. Returns the
+        requests put back."""
         self.refresh_ttl()  # the keys this run made since its last heartbeat
         if published:
             pipe = self.client.pipeline()
             pipe.delete(self.taken_key, self.alive_key)
             pipe.hdel(self.workers_key, self.run_id)
+            if last:
+                pipe.set(self.done_key, self.run_id, ex=self.ttl)
             pipe.execute()
             return 0
         return self.requeue(self.run_id)
@@ -241,12 +317,25 @@ class Generation:
     def mark_done(self) -> None:
         self.client.set(self.done_key, self.run_id, ex=self.ttl)
 
+    def beats(self) -> dict[str, int]:
+        """Run -> its heartbeats so far (see :meth:`leave`)."""
+        return {_text(k): int(v) for k, v in self.client.hgetall(self.beats_key).items()}
+
+    def leave(self, beats_then: dict[str, int]) -> int:
+        """This run, idle in a drained generation, wants to end: 0 wait (another run has not shown
+        it is alive since ``beats_then``, the :meth:`beats` when this run first saw the generation
+        drained, or the generation is not drained any more, or the runs that left have not
+        published yet), 1 leave, 2 leave as the last run: the generation is done once this run
+        published (``finish(published=True, last=True)``)."""
+        pairs = [x for rid, n in beats_then.items() for x in (rid, n)]
+        return int(self._leave(args=[self.key, self.run_id, *pairs]))
+
     # -- other runs ----------------------------------------------------------------------------
 
     def requeue(self, run_id: str) -> int:
         """Put back every request ``run_id`` took (a killed run: it published nothing), release
         its waves and forget it. Returns the requests put back."""
-        return int(self._requeue(args=[self.key, run_id]))
+        return int(self._requeue(args=[self.key, run_id, self.ttl]))
 
     def forget(self, run_id: str) -> None:
         """A run killed after it published its feeds: what it took is done."""
@@ -274,7 +363,7 @@ class Generation:
 
     def refresh_ttl(self) -> None:
         pipe = self.client.pipeline()
-        for key in (self.queue_key, self.seen_key, self.taken_key, self.workers_key, self.waves_key,
-                    self.canonical_key, self.done_key):  # fmt: skip
+        for key in (self.queue_key, self.seen_key, self.seen_count_key, self.taken_key, self.workers_key,
+                    self.waves_key, self.canonical_key, self.done_key, self.beats_key):  # fmt: skip
             pipe.expire(key, self.ttl)
         pipe.execute()
