@@ -20,6 +20,9 @@ crawl alone (Scrapy's elapsed_time_seconds, without the process's start-up and s
     python benchmarks/crawl.py --pages 1000,5000,10000
 
 The last line printed is ``pipelines/bare pages/s ratio: X.XX`` (of the largest size).
+``--profile PATH`` runs (b) alone under cProfile (``python -m cProfile -o PATH -m scrapy crawl ...``):
+
+    python benchmarks/crawl.py --pages 2000 --profile /tmp/crawl.prof
 """
 
 from __future__ import annotations
@@ -67,10 +70,11 @@ class BareSpider(SitemapSpider):
             yield scrapy.Request(link.url, callback=self.parse_page)
 
 
-def run(args: list[str], env: dict[str, str], log: Path) -> dict[str, Any]:
+def run(args: list[str], env: dict[str, str], log: Path, profile: str | None = None) -> dict[str, Any]:
     """One crawl process: wall and CPU seconds, peak RSS, pages and items from its stats."""
     started = time.monotonic()
-    proc = subprocess.Popen([sys.executable, "-m", "scrapy", *args, *SETTINGS, "-s", f"LOG_FILE={log}"],
+    python = [sys.executable, "-m", "cProfile", "-o", profile] if profile else [sys.executable]
+    proc = subprocess.Popen([*python, "-m", "scrapy", *args, *SETTINGS, "-s", f"LOG_FILE={log}"],
                             cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -90,13 +94,13 @@ def run(args: list[str], env: dict[str, str], log: Path) -> dict[str, Any]:
             "bytes": stat("downloader/response_bytes")}  # fmt: skip
 
 
-def measure(size: int, tmp: Path, proxy: str) -> dict[str, dict[str, Any]]:
+def measure(size: int, tmp: Path, proxy: str, profile: str | None = None) -> dict[str, dict[str, Any]]:
     env = {k: v for k, v in os.environ.items()
            if k.lower() not in ("http_proxy", "https_proxy", "no_proxy") and not k.startswith("REVIEWCRAWL_")}  # fmt: skip
     env["http_proxy"] = proxy
     env["PYTHONPATH"] = str(ROOT)
     out = {}
-    for case in ("bare", "pipelines"):
+    for case in ("pipelines",) if profile else ("bare", "pipelines"):
         data = tmp / f"{case}-{size}"
         data.mkdir()
         common = ["-s", f"REVIEWCRAWL_DATA_DIR={data}", "-s", f"REVIEWCRAWL_SITE_DIRS={tmp / 'profiles'}"]
@@ -104,7 +108,7 @@ def measure(size: int, tmp: Path, proxy: str) -> dict[str, dict[str, Any]]:
             args = ["runspider", str(Path(__file__).resolve()), *common]
         else:
             args = ["crawl", "reviews", "-a", "site=bench", *common]
-        out[case] = result = run(args, env, data / "crawl.log")
+        out[case] = result = run(args, env, data / "crawl.log", profile)
         print(f"{size:>6} {case:<9} {result['pages']:>6} pages {result['wall']:7.1f} s "
               f"{result['pages'] / result['wall']:7.1f} pages/s ({result['pages'] / result['crawl']:.1f} in the "
               f"{result['crawl']:.1f} s of the crawl)  {result['cpu'] / max(result['pages'], 1) * 1000:6.2f} "
@@ -120,6 +124,7 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", default="1000", help="review pages of the site, or sizes: 1000,5000,10000")
+    parser.add_argument("--profile", metavar="PATH", help="only (b), under cProfile, its stats written to PATH")
     args = parser.parse_args()
     sizes = [int(x) for x in args.pages.split(",")]
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs; "
@@ -135,7 +140,12 @@ def main() -> int:
             print(f"site: {size} review pages, {total / len(files) / 1024:.0f} KB on average "
                   f"({total / 2**20:.0f} MB), generated in {time.monotonic() - started:.1f} s", flush=True)  # fmt: skip
             with serve_sites(tmp / "sites") as proxy:
-                results[size] = measure(size, tmp, proxy)
+                results[size] = measure(size, tmp, proxy, args.profile and str(Path(args.profile).resolve()))
+    if args.profile:
+        print(
+            f"profile of (b) in {args.profile}: python -m pstats {args.profile}, or pstats.Stats(...).sort_stats(...)"
+        )
+        return 0 if all(r["code"] == 0 for cases in results.values() for r in cases.values()) else 1
     print()
     print(
         "| pages | crawl | pages fetched | wall s | pages/s | crawl s | pages/s (crawl) | CPU ms/page | peak RSS MB "
