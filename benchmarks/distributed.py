@@ -19,7 +19,6 @@ import argparse
 import contextlib
 import json
 import os
-import random
 import subprocess
 import sys
 import tempfile
@@ -32,54 +31,11 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.benchsite import generate  # noqa: E402
 from reviewcrawl.distributed.bloom import BloomDupeFilter  # noqa: E402
 from tests.conftest import REDIS_URL, SCRAPY, serve_sites  # noqa: E402
 
 PG_URL = os.environ.get("REVIEWCRAWL_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
-HOST = "bench.example"
-PER_LISTING = 100
-PROFILE = f"""name = "bench"
-description = "a generated review site for benchmarks/distributed.py"
-start_urls = ["http://{HOST}/"]
-review_urls = ['^/r/\\d+\\.html$']
-language = "en"
-preferred = true
-"""
-
-
-def words(rng: random.Random, n: int) -> str:
-    vocab = "film story actor scene light score music plot pace cast writer frame sound cut shot role".split()
-    return " ".join(rng.choice(vocab) + str(rng.randrange(5000)) for _ in range(n))
-
-
-def generate(root: Path, pages: int, seed: int = 20261130) -> Path:
-    """The site folder (a sites directory with ``bench.example``) and its profile folder."""
-    rng = random.Random(seed)
-    site = root / "sites" / HOST
-    (site / "r").mkdir(parents=True)
-    (site / "list").mkdir()
-    listings = -(-pages // PER_LISTING)
-    (site / "robots.txt").write_text("User-agent: *\nAllow: /\n")
-    links = "".join(f'<li><a href="/list/{j}.html">page {j}</a></li>' for j in range(listings))
-    (site / "index.html").write_text(f"<html><head><title>Bench</title></head><body><ul>{links}</ul></body></html>")
-    for j in range(listings):
-        items = "".join(f'<li><a href="/r/{i}.html">review {i}</a></li>'
-                        for i in range(j * PER_LISTING, min(pages, (j + 1) * PER_LISTING)))  # fmt: skip
-        (site / "list" / f"{j}.html").write_text(f"<html><body><h1>Reviews {j}</h1><ul>{items}</ul></body></html>")
-    for i in range(pages):
-        title = f"Review {i}: {words(rng, 3)}"
-        body = "".join(f"<p>{words(rng, 40)}.</p>" for _ in range(4))
-        ld = json.dumps({"@context": "https://schema.org", "@type": "Review", "name": title,
-                         "author": {"@type": "Person", "name": f"Writer {i % 17}"}, "datePublished": "2025-06-07",
-                         "reviewRating": {"@type": "Rating", "ratingValue": i % 5 + 1, "bestRating": 5}})  # fmt: skip
-        (site / "r" / f"{i}.html").write_text(
-            f'<html><head><title>{title}</title><script type="application/ld+json">{ld}</script></head>'
-            f"<body><article><h1>{title}</h1>{body}</article></body></html>"
-        )
-    profiles = root / "profiles"
-    profiles.mkdir()
-    (profiles / "bench.toml").write_text(PROFILE)
-    return root
 
 
 class QueueSampler(threading.Thread):
