@@ -109,15 +109,20 @@ def test_bloom_filter_false_positive_rate_and_no_false_negatives(client: Any, re
     assert client.strlen(f"{prefix_of(redis_url)}:bloom") == -(-bits // 8)  # ~1.2 bytes per URL at 1e-2
 
 
+def joined(client: Any, crawl: str, run: str, worker: str) -> Generation:
+    """A run of generation 1 of the crawl, joined as `worker` (alive for a minute)."""
+    generation = Generation(client, crawl, "1", run, ttl=60)
+    generation.join(worker, 60_000)
+    return generation
+
+
 # -- the coordination steps, on the real Redis ------------------------------------------------
 
 
 def test_take_requeue_drain_and_waves(client: Any, redis_url: str) -> None:
     crawl = prefix_of(redis_url)
-    a = Generation(client, crawl, "1", "run-a", ttl=60)
-    b = Generation(client, crawl, "1", "run-b", ttl=60)
-    a.join("wa", 60_000)
-    b.join("wb", 60_000)
+    a = joined(client, crawl, "run-a", "wa")
+    b = joined(client, crawl, "run-b", "wb")
     client.zadd(a.queue_key, {b"r1": -1, b"r2": 0, b"r3": 0})
     assert a.claim_wave(0) and not b.claim_wave(0)
     assert a.take() == b"r1"  # the highest priority first
@@ -135,8 +140,7 @@ def test_take_requeue_drain_and_waves(client: Any, redis_url: str) -> None:
     assert client.zcard(b.queue_key) == 3
     status = b.status()
     assert (status["queued"], status["seen"], status["workers"], status["waves"]) == (3, 0, {}, 0)  # b released wave 0
-    c = Generation(client, crawl, "1", "run-c", ttl=60)
-    c.join("wc", 60_000)
+    c = joined(client, crawl, "run-c", "wc")
     c.take()
     c.finish(published=True)
     assert client.zcard(c.queue_key) == 2 and not client.exists(c.taken_key)
@@ -149,10 +153,8 @@ def test_take_requeue_drain_and_waves(client: Any, redis_url: str) -> None:
 
 def test_a_reaped_run_is_refused_and_does_not_register_again(client: Any, redis_url: str) -> None:
     crawl = prefix_of(redis_url)
-    slow = Generation(client, crawl, "1", "run-slow", ttl=60)
-    other = Generation(client, crawl, "1", "run-other", ttl=60)
-    slow.join("ws", 60_000)
-    other.join("wo", 60_000)
+    slow = joined(client, crawl, "run-slow", "ws")
+    other = joined(client, crawl, "run-other", "wo")
     client.zadd(slow.queue_key, {b"r1": 0, b"r2": 1, b"r3": 2})
     assert slow.take() == b"r1"
     client.delete(slow.alive_key)  # slow's heartbeat is late (a paused VM): other reaps it
@@ -177,10 +179,8 @@ def test_a_run_killed_while_idle_keeps_the_generation_from_being_done(client: An
     done without it: what it took was stranded. Now a run leaves only once every other listed run
     has shown it is alive since the drain began (a heartbeat, or a DRAIN of its own)."""
     crawl = prefix_of(redis_url)
-    a = Generation(client, crawl, "1", "run-a", ttl=60)
-    b = Generation(client, crawl, "1", "run-b", ttl=60)
-    a.join("wa", 60_000)
-    b.join("wb", 60_000)
+    a = joined(client, crawl, "run-a", "wa")
+    b = joined(client, crawl, "run-b", "wb")
     assert a.claim_wave(0)
     client.zadd(a.queue_key, {b"r1": 0})
     assert a.take() == b"r1"
@@ -198,10 +198,8 @@ def test_a_run_killed_while_idle_keeps_the_generation_from_being_done(client: An
     assert a.finish(published=True, last=True) == 0 and client.exists(a.done_key)  # done once it published
     # a run killed while idle: the other waits for its heartbeat to expire, then redoes its requests
     client.delete(a.done_key)
-    c = Generation(client, crawl, "1", "run-c", ttl=60)
-    d = Generation(client, crawl, "1", "run-d", ttl=60)
-    c.join("wc", 60_000)
-    d.join("wd", 60_000)
+    c = joined(client, crawl, "run-c", "wc")
+    d = joined(client, crawl, "run-d", "wd")
     client.zadd(c.queue_key, {b"r2": 0})
     assert c.take() == b"r2"
     assert c.drain().drained(1)  # then c is killed (its heartbeat key lives on for a while)
