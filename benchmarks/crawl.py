@@ -8,7 +8,10 @@ server in its own process. In the same run, for each size, two crawls of it, one
   the same sitemap and start page, follows every link a LinkExtractor finds within the allowed
   domain, and yields nothing;
 - (b) pipelines: ``scrapy crawl reviews -a site=bench`` with every pipeline on (extract, validate,
-  near-copies, SQLite, feed) and a fresh data directory.
+  near-copies, SQLite, feed) and a fresh data directory;
+- spider (``--cases bare,spider,pipelines``): the same crawl with ITEM_PIPELINES={}: the reviews
+  spider and the project's middlewares and extensions without the item pipelines, to tell what
+  the pipelines cost from what the spider costs.
 
 Both with no delays, no AutoThrottle, CONCURRENT_REQUESTS=16 and 16 per domain (the politeness
 settings are off for the benchmark only). Measured per crawl: pages (responses received, from
@@ -20,7 +23,8 @@ crawl alone (Scrapy's elapsed_time_seconds, without the process's start-up and s
     python benchmarks/crawl.py --pages 1000,5000,10000
 
 The last line printed is ``pipelines/bare pages/s ratio: X.XX`` (of the largest size).
-``--profile PATH`` runs (b) alone under cProfile (``python -m cProfile -o PATH -m scrapy crawl ...``):
+``--profile PATH`` runs (b) (and the spider crawl, if ``--cases`` names it) under cProfile
+(``python -m cProfile -o PATH.pipelines -m scrapy crawl ...``):
 
     python benchmarks/crawl.py --pages 2000 --profile /tmp/crawl.prof
 """
@@ -94,13 +98,15 @@ def run(args: list[str], env: dict[str, str], log: Path, profile: str | None = N
             "bytes": stat("downloader/response_bytes")}  # fmt: skip
 
 
-def measure(size: int, tmp: Path, proxy: str, profile: str | None = None) -> dict[str, dict[str, Any]]:
+def measure(
+    size: int, tmp: Path, proxy: str, cases: list[str], profile: str | None = None
+) -> dict[str, dict[str, Any]]:
     env = {k: v for k, v in os.environ.items()
            if k.lower() not in ("http_proxy", "https_proxy", "no_proxy") and not k.startswith("REVIEWCRAWL_")}  # fmt: skip
     env["http_proxy"] = proxy
     env["PYTHONPATH"] = str(ROOT)
     out = {}
-    for case in ("pipelines",) if profile else ("bare", "pipelines"):
+    for case in cases:
         data = tmp / f"{case}-{size}"
         data.mkdir()
         common = ["-s", f"REVIEWCRAWL_DATA_DIR={data}", "-s", f"REVIEWCRAWL_SITE_DIRS={tmp / 'profiles'}"]
@@ -108,7 +114,9 @@ def measure(size: int, tmp: Path, proxy: str, profile: str | None = None) -> dic
             args = ["runspider", str(Path(__file__).resolve()), *common]
         else:
             args = ["crawl", "reviews", "-a", "site=bench", *common]
-        out[case] = result = run(args, env, data / "crawl.log", profile)
+            if case == "spider":
+                args += ["-s", "ITEM_PIPELINES={}"]
+        out[case] = result = run(args, env, data / "crawl.log", profile and f"{profile}.{case}")
         print(f"{size:>6} {case:<9} {result['pages']:>6} pages {result['wall']:7.1f} s "
               f"{result['pages'] / result['wall']:7.1f} pages/s ({result['pages'] / result['crawl']:.1f} in the "
               f"{result['crawl']:.1f} s of the crawl)  {result['cpu'] / max(result['pages'], 1) * 1000:6.2f} "
@@ -124,9 +132,19 @@ def main() -> int:
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--pages", default="1000", help="review pages of the site, or sizes: 1000,5000,10000")
-    parser.add_argument("--profile", metavar="PATH", help="only (b), under cProfile, its stats written to PATH")
+    parser.add_argument("--cases", default="bare,pipelines", help="crawls per size, in order: bare,spider,pipelines")
+    parser.add_argument(
+        "--profile",
+        metavar="PATH",
+        help="(b) (and spider, if in --cases) under cProfile, its stats written to PATH.CASE",
+    )
     args = parser.parse_args()
     sizes = [int(x) for x in args.pages.split(",")]
+    cases = [c.strip() for c in args.cases.split(",") if c.strip()]
+    if args.profile:
+        cases = [c for c in cases if c != "bare"]
+    elif not {"bare", "pipelines"} <= set(cases) <= {"bare", "spider", "pipelines"}:
+        parser.error("--cases: bare and pipelines, and optionally spider")
     print(f"load average before: {' '.join(f'{x:.2f}' for x in os.getloadavg())}; {os.cpu_count()} CPUs; "
           f"Python {sys.version.split()[0]}, Scrapy {scrapy.__version__}")  # fmt: skip
     results = {}
@@ -140,10 +158,10 @@ def main() -> int:
             print(f"site: {size} review pages, {total / len(files) / 1024:.0f} KB on average "
                   f"({total / 2**20:.0f} MB), generated in {time.monotonic() - started:.1f} s", flush=True)  # fmt: skip
             with serve_sites(tmp / "sites") as proxy:
-                results[size] = measure(size, tmp, proxy, args.profile and str(Path(args.profile).resolve()))
+                results[size] = measure(size, tmp, proxy, cases, args.profile and str(Path(args.profile).resolve()))
     if args.profile:
         print(
-            f"profile of (b) in {args.profile}: python -m pstats {args.profile}, or pstats.Stats(...).sort_stats(...)"
+            f"profiles in {args.profile}.{{{','.join(cases)}}}: python -m pstats PATH, or pstats.Stats(PATH).sort_stats(...)"
         )
         return 0 if all(r["code"] == 0 for cases in results.values() for r in cases.values()) else 1
     print()
@@ -157,7 +175,7 @@ def main() -> int:
             print(f"| {size:,} | {case} | {r['pages']:,} | {r['wall']:.1f} | {r['pages'] / r['wall']:.1f} | "
                   f"{r['crawl']:.1f} | {r['pages'] / r['crawl']:.1f} | {r['cpu'] / max(r['pages'], 1) * 1000:.2f} | {r['rss_mb']:.0f} | {r['items']:,} | {r['code']} |")  # fmt: skip
     if len(sizes) > 1:
-        for case in ("bare", "pipelines"):
+        for case in cases:
             growth = results[sizes[-1]][case]["rss_mb"] - results[sizes[0]][case]["rss_mb"]
             print(f"peak RSS growth {sizes[0]:,} -> {sizes[-1]:,} pages, {case}: {growth:+.0f} MB")
     print(f"load average after: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
@@ -165,6 +183,11 @@ def main() -> int:
     ratio = (last["pipelines"]["pages"] / last["pipelines"]["wall"]) / (last["bare"]["pages"] / last["bare"]["wall"])
     crawl = (last["pipelines"]["pages"] / last["pipelines"]["crawl"]) / (last["bare"]["pages"] / last["bare"]["crawl"])
     print(f"pipelines/bare pages/s ratio, crawl time only (Scrapy's elapsed_time_seconds): {crawl:.2f}")
+    if "spider" in last:
+        alone = (last["pipelines"]["pages"] / last["pipelines"]["wall"]) / (
+            last["spider"]["pages"] / last["spider"]["wall"]
+        )
+        print(f"pipelines/spider pages/s ratio (the item pipelines' own cost): {alone:.2f}")
     print(f"pipelines/bare pages/s ratio: {ratio:.2f}")
     return 0 if all(r["code"] == 0 for cases in results.values() for r in cases.values()) else 1
 

@@ -54,6 +54,9 @@ class Page:
     hints: dict[str, Any] = field(default_factory=dict, repr=False)
     #: the profile says this URL is a review page; None when no profile decides
     is_review: bool | None = None
+    #: the page already parsed (reviewcrawl.extract.document.parse_html) by the spider, which
+    #: extracted its links from it: the extractor reads the same tree, one parse per page
+    document: Any = field(default=None, repr=False, compare=False)
 
 
 @dataclass

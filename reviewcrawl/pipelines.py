@@ -80,7 +80,9 @@ class ExtractPipeline(_Pipeline):
         if not isinstance(item, Page):
             return item
         run_id, started = _run(self.crawler)
-        fields = extract_review(item.body, item.url, content_type=item.content_type, hints=item.hints, now=started)
+        fields = extract_review(item.body, item.url, content_type=item.content_type, hints=item.hints, now=started,
+                                root=item.document)  # fmt: skip
+        item.document = None  # the tree is read: do not keep it alive with the item
         self.stats.inc_value("reviewcrawl/pages_read")
         charset = charset_problem(item.body, item.content_type)
         if charset:

@@ -375,3 +375,44 @@ def test_a_malformed_link_in_a_feed_costs_no_other_link() -> None:
     feed = XmlResponse("http://reelverdict.example/feed/", body=b"<rss/>")
     assert _join(feed, "http://[::1") is None
     assert _join(feed, "/nobody-2021-review/") == "http://reelverdict.example/nobody-2021-review/"
+
+
+@pytest.mark.parametrize("url", [SEED_000, SEED_001, SEED_002, "http://prestonmoline.example/category/movie/"])
+def test_a_page_is_parsed_once_and_yields_the_links_scrapy_finds(url: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """One HTML parse per page (issue 8): the spider parses the page for its links, the
+    ExtractPipeline reads the same tree; the links are those Scrapy's LinkExtractor finds in
+    the response parsed its own way (parsel)."""
+    from lxml import etree
+    from scrapy import Request
+    from scrapy.http import HtmlResponse
+    from scrapy.linkextractors import LinkExtractor
+    from scrapy.utils.test import get_crawler
+
+    from reviewcrawl.items import Page
+    from reviewcrawl.pipelines import ExtractPipeline
+    from reviewcrawl.spiders.reviews import ReviewsSpider
+
+    from .conftest import demo_page
+
+    def response() -> HtmlResponse:
+        return HtmlResponse(url, body=demo_page(url), headers={"Content-Type": "text/html; charset=utf-8"},
+                            request=Request(url))  # fmt: skip
+
+    crawler = get_crawler(ReviewsSpider, {"REVIEWCRAWL_DATA_DIR": "/nonexistent"})
+    crawler.spider = spider = ReviewsSpider.from_crawler(crawler)
+    crawler.stats.open_spider()
+    pipeline = ExtractPipeline.from_crawler(crawler)
+    parses = []
+    fromstring = etree.fromstring
+    monkeypatch.setattr(etree, "fromstring", lambda *a, **kw: parses.append(1) or fromstring(*a, **kw))
+    outputs = list(spider._parse_page(response()))
+    pages = [o for o in outputs if isinstance(o, Page)]
+    for page in pages:
+        pipeline.process_item(page)
+    assert (len(parses), len(pages)) == (1, url != "http://prestonmoline.example/category/movie/")
+    monkeypatch.undo()
+    profile = spider._profile(url)
+    assert profile is not None
+    expected = {link.url for link in LinkExtractor().extract_links(response())
+                if profile.owns(link.url) and not profile.denies(link.url)}  # fmt: skip
+    assert {o.url for o in outputs if isinstance(o, Request)} >= expected and expected

@@ -27,11 +27,13 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DontCloseSpider
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.selector import Selector
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.spiders import SitemapSpider
 from twisted.python.failure import Failure
 
 from reviewcrawl.distributed import distributed_scheduler, is_distributed
+from reviewcrawl.extract.document import parse_html
 from reviewcrawl.faults import classify, http_kind, looks_binary, record_fault
 from reviewcrawl.incremental import STATE_META, is_newer, parse_http_date
 from reviewcrawl.items import Page
@@ -341,17 +343,25 @@ class ReviewsSpider(SitemapSpider):
         profile = self._profile(response.url)
         if profile is None:
             return
+        media_type = (response.headers.get("Content-Type") or b"").decode("latin-1") or None
+        # One parse per page, with the extractor's parser: Scrapy's LinkExtractor and the feed-link
+        # XPath below read the response's selector, the ExtractPipeline reads the Page's document,
+        # and both are this tree (parsel's own parse would decode the body to text and parse it
+        # again, twice the time of this one).
+        document = parse_html(response.body, media_type)
+        response._cached_selector = Selector(root=document, type="html")  # type: ignore[union-attr]
         verdict = profile.is_review_url(response.url)
         if verdict is not False:
             yield Page(
                 url=response.url,
                 body=response.body,
                 status=response.status,
-                content_type=(response.headers.get("Content-Type") or b"").decode("latin-1") or None,
+                content_type=media_type,
                 fetched_at=dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
                 site=profile.name,
                 hints=profile.hints(),
                 is_review=verdict,
+                document=document,
             )
         assert isinstance(response, TextResponse)
         for link in self._links.extract_links(response):
