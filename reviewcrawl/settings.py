@@ -71,7 +71,7 @@ ITEM_PIPELINES = {
 
 # The run's summary (run-<run_id>.json beside the feed, and the state database's runs table),
 # its verdict and exit code: see reviewcrawl/extensions.py and the README's "Running from cron".
-EXTENSIONS = {"reviewcrawl.extensions.RunRecorder": 500}
+EXTENSIONS = {"reviewcrawl.extensions.RunRecorder": 500, "reviewcrawl.gctuning.GcTuning": 0}
 # REVIEWCRAWL_FEED_COMPRESSION = "gzip" turns the .jsonl feeds into .jsonl.gz (reviewcrawl/feeds.py)
 ADDONS = {"reviewcrawl.feeds.FeedCompression": 0, "reviewcrawl.distributed.DistributedMode": 0}
 # Distributed mode (REVIEWCRAWL_REDIS_URL; reviewcrawl/distributed/): a worker closes when the
