@@ -35,7 +35,7 @@ REVIEWCRAWL_RETRY_AFTER_MAX = 60.0
 #: the garbage collector during a crawl (reviewcrawl/gctuning.py): start-up's objects frozen
 #: out of its collections, and its thresholds (empty: CPython's own, 700, 10, 10)
 REVIEWCRAWL_GC_FREEZE = True
-REVIEWCRAWL_GC_THRESHOLD = [20000, 20, 20]
+REVIEWCRAWL_GC_THRESHOLD = [5000, 10, 10]
 #: set by `scrapy crawl` before the run, not by hand: warnings for the run's summary (a lock taken
 #: over, killed runs found and redone; reviewcrawl/recovery.py)
 REVIEWCRAWL_RUN_WARNINGS: list[str] = []

@@ -38,7 +38,7 @@ def test_the_project_default_tunes_both() -> None:
     project = {"REVIEWCRAWL_GC_FREEZE": defaults.REVIEWCRAWL_GC_FREEZE,
                "REVIEWCRAWL_GC_THRESHOLD": defaults.REVIEWCRAWL_GC_THRESHOLD}  # fmt: skip
     ext = GcTuning.from_crawler(get_crawler(settings_dict=project))
-    assert (ext.freeze, ext.threshold) == (True, (20000, 20, 20))
+    assert (ext.freeze, ext.threshold) == (True, (5000, 10, 10))
 
 
 @pytest.mark.parametrize("value", ["many", "1,2,3,4", "-5"])
