@@ -129,7 +129,7 @@ class ValidatePipeline(_Pipeline):
         if not isinstance(item, Review):
             return item
         # the fields' values as they are (shallow): nested values are plain dicts already
-        record = dict(ItemAdapter(item).items())
+        record = dict(ItemAdapter(item))
         errors = self.schema_errors(record)
         reason, kind = None, None
         if errors:
@@ -396,7 +396,7 @@ class DatabasePipeline(_Pipeline):
                     self.flush()
                 raise DropItem(f"unchanged since the last run: {key}", log_level="DEBUG")
             self.stats.inc_value("reviewcrawl/reviews_exported")
-            self.buffer.append(ItemAdapter(item).asdict())
+            self.buffer.append(dict(ItemAdapter(item)))  # shallow: nothing changes a record's values later
             if len(self.buffer) >= self.batch_size:
                 await maybe_deferred_to_future(self.flush())  # back-pressure: this item waits for its batch
         return item
