@@ -29,7 +29,7 @@ from twisted.internet.threads import deferToThreadPool
 from twisted.python.threadpool import ThreadPool
 
 from reviewcrawl.component import CrawlerComponent
-from reviewcrawl.dedup import Match, NearDuplicateIndex, fingerprint
+from reviewcrawl.dedup import Match, NearDuplicateIndex, fingerprint_of, signature
 from reviewcrawl.distributed import distributed_scheduler
 from reviewcrawl.distributed.coordination import Generation
 from reviewcrawl.extract import extract_review
@@ -215,12 +215,13 @@ class NearDuplicatePipeline(_Pipeline):
             self.stats.inc_value("reviewcrawl/same_canonical_url")
             raise DropItem(f"canonical_url already exported in this run: {key}", log_level="DEBUG")
         self.seen_canonical.add(key)
-        content = f"{item.title or ''}\n{item.text or ''}"
-        item.fingerprint = fingerprint(content)
+        # one signature of the text for both its fingerprint and the index (one hashing of its words)
+        sig = signature(f"{item.title or ''}\n{item.text or ''}")
+        item.fingerprint = fingerprint_of(sig.exact)
         if self.index is None:  # it could not be opened (a storage error, said once)
             return item
         try:
-            match = self.index.add(key, content)
+            match = self.index.add_signature(key, sig)
         except Exception as exc:  # Redis gone, disk full: the record is exported without its link
             self.stats.inc_value("reviewcrawl/errors/near_copy_index")
             logger.error("Near-copy index failed on %s, exported without a near-copy check: %s", key, exc)

@@ -241,6 +241,14 @@ def test_exact_copy_found_by_fingerprint() -> None:
     assert normalize_text("It’s — GREAT!") == "it s great"
 
 
+@pytest.mark.parametrize("text", ["", "Great.", "It’s  GREAT", "Fünf von fünf Sternen " * 40, "映画は素晴らしい。" * 9])
+def test_the_fingerprint_of_a_signature_is_the_texts(text: str) -> None:
+    """The pipeline takes the fingerprint from the signature it computes for the index."""
+    from reviewcrawl.dedup import fingerprint_of, signature
+
+    assert fingerprint_of(signature(text).exact) == fingerprint(text)
+
+
 @pytest.mark.parametrize(
     ("a", "b", "same"),
     [

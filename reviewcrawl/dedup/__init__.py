@@ -32,6 +32,7 @@ __all__ = [
     "Thresholds",
     "exact_hash",
     "fingerprint",
+    "fingerprint_of",
     "judge",
     "normalize_text",
     "signature",
@@ -47,4 +48,9 @@ def normalize_text(text: str) -> str:
 
 def fingerprint(text: str) -> str:
     """Hex digest of the text's words: equal for exact copies (case, white space, quotes aside)."""
-    return (exact_hash(text) & (2**64 - 1)).to_bytes(8, "big").hex()
+    return fingerprint_of(exact_hash(text))
+
+
+def fingerprint_of(exact: int) -> str:
+    """The fingerprint of a text whose ``Signature.exact`` (or ``exact_hash``) is known."""
+    return (exact & (2**64 - 1)).to_bytes(8, "big").hex()

@@ -163,6 +163,10 @@ class NearDuplicateIndex:
     def add(self, key: str, text: str) -> Match | None:
         return self._backend.add(key, signature(text))
 
+    def add_signature(self, key: str, sig: Signature) -> Match | None:
+        """``add`` for a text whose signature the caller has already computed."""
+        return self._backend.add(key, sig)
+
     def flush(self) -> None:
         """Make what was added durable (SQLite, Redis): called by the pipeline as it goes."""
         self._backend.flush()
