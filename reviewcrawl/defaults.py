@@ -32,6 +32,9 @@ REVIEWCRAWL_LOCK_DIR = ""
 REVIEWCRAWL_TRAP_PATIENCE = 5
 #: seconds a 429/503's Retry-After may ask to wait before the retry; longer: not retried this run
 REVIEWCRAWL_RETRY_AFTER_MAX = 60.0
+#: write the run's report (one self-contained HTML file, reviewcrawl/report/) beside its feed,
+#: ``report-<run_id>.html``, when the run publishes its feeds; on for `scrapy demo`
+REVIEWCRAWL_REPORT = False
 #: set by `scrapy crawl` before the run, not by hand: warnings for the run's summary (a lock taken
 #: over, killed runs found and redone; reviewcrawl/recovery.py)
 REVIEWCRAWL_RUN_WARNINGS: list[str] = []
