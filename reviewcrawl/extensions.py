@@ -232,7 +232,7 @@ class RunRecorder:
             from reviewcrawl.report import build_report, write_report
 
             with open_database(database) as store:
-                html = build_report(store, run_id=self.run_id)
+                html = build_report(store, run_id=self.run_id, database=redact(database))
             write_report(path, html)
         except Exception as exc:
             cause = " ".join(str(exc).split()) or type(exc).__name__

@@ -299,7 +299,7 @@ def test_the_demo_report_renders_in_chromium_every_chart_and_no_console_error(
     shot = page.screenshot(path=str(tmp_path / "report.png"))
     assert shot[:8] == b"\x89PNG\r\n\x1a\n"
     if os.environ.get("REVIEWCRAWL_REPORT_SCREENSHOT"):  # the README's picture: docs/report.png
-        page.set_viewport_size({"width": 1366, "height": 1100})
+        page.set_viewport_size({"width": 1366, "height": 1000})
         page.screenshot(path=os.environ["REVIEWCRAWL_REPORT_SCREENSHOT"])
     page.emulate_media(media="print")
     assert page.pdf(format="A4")[:5] == b"%PDF-"

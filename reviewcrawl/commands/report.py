@@ -59,7 +59,7 @@ class Command(ScrapyCommand):
                               ExitCode.STORAGE)  # fmt: skip
         try:
             with open_database(url) as store:
-                html = build_report(store, run_id=opts.run, since=since)
+                html = build_report(store, run_id=opts.run, since=since, database=redact(url))
         except UnknownRun as exc:
             return self._fail(f"{exc} ({redact(url)})", ExitCode.USAGE)
         except (*STORAGE_ERRORS, SchemaError) as exc:

@@ -20,14 +20,15 @@ from reviewcrawl.storage import Store
 __all__ = ["ReportData", "UnknownRun", "build_report", "parse_since", "write_report"]
 
 
-def build_report(store: Store, *, run_id: str | None = None, since: str | None = None) -> str:
+def build_report(store: Store, *, run_id: str | None = None, since: str | None = None, database: str = "") -> str:
     """The report's HTML for one run, the runs since a time (parse_since), or everything;
-    UnknownRun for a run the database does not have."""
+    UnknownRun for a run the database does not have. ``database``: the URL the page names (without
+    its password: redact), by default the store's own description."""
     from reviewcrawl.report.charts import render_charts  # matplotlib: imported when a report is made
     from reviewcrawl.report.page import render_page
 
     data = gather(store, run_id=run_id, since=since)
-    return render_page(data, render_charts(data), database=store.where)
+    return render_page(data, render_charts(data), database=database or store.where)
 
 
 def write_report(path: Path, html: str) -> None:

@@ -78,6 +78,7 @@ def reviews_per_site(data: ReportData) -> Figure | None:
     ax.invert_yaxis()
     ax.set_xlabel("reviews")
     ax.margins(x=0.08)
+    ax.xaxis.get_major_locator().set_params(integer=True)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return fig
 
@@ -86,8 +87,11 @@ def reviews_per_day(data: ReportData) -> Figure | None:
     if not data.per_day:
         return None
     days, sites = list(data.per_day), data.sites
-    fig = Figure(figsize=(WIDTH, 3.2), layout="constrained")
+    fig = Figure(figsize=(WIDTH, 2.6), layout="constrained")
     ax = fig.add_subplot()
+    slack = max(7 - len(days), 0) / 2  # a day or two: narrow bars in the middle, not one wall of colour
+    ax.set_xlim(-0.5 - slack, len(days) - 0.5 + slack)
+    ax.yaxis.get_major_locator().set_params(integer=True)
     bottom = [0] * len(days)
     for i, site in enumerate(sites):
         counts = [data.per_day[d][site] for d in days]
