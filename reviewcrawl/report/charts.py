@@ -45,7 +45,7 @@ SOURCE_COLOURS = {"jsonld": "#4e79a7", "microdata": "#76b7b2", "meta": "#f28e2b"
 
 
 def _height(rows: int, per_row: float = 0.32, extra: float = 1.1) -> float:
-    return max(2.0, extra + per_row * rows)
+    return max(1.5, extra + per_row * rows)
 
 
 def _svg(fig: Figure, name: str) -> str:
@@ -153,7 +153,7 @@ def near_copies(data: ReportData) -> Figure | None:
     labels = [f"{copier} copies {original}" for (copier, original), _ in pairs]
     fig = Figure(figsize=(WIDTH, _height(len(pairs))), layout="constrained")
     ax = fig.add_subplot()
-    ax.barh(labels, [n for _, n in pairs], color=PALETTE[1])
+    ax.barh(labels, [n for _, n in pairs], color=PALETTE[1], height=0.6)
     ax.invert_yaxis()
     ax.set_xlabel("near-copies")
     ax.xaxis.get_major_locator().set_params(integer=True)
@@ -167,7 +167,7 @@ def errors(data: ReportData) -> Figure | None:
         return None
     fig = Figure(figsize=(WIDTH, _height(len(rows))), layout="constrained")
     ax = fig.add_subplot()
-    ax.barh([r[0] for r in rows], [r[1] for r in rows], color=PALETTE[3])
+    ax.barh([r[0] for r in rows], [r[1] for r in rows], color=PALETTE[3], height=0.6)
     ax.invert_yaxis()
     ax.set_xlabel("errors")
     ax.xaxis.get_major_locator().set_params(integer=True)

@@ -50,6 +50,7 @@ table { border-collapse: collapse; width: 100%; margin: 6px 0 10px; font-size: 1
 th, td { border-bottom: 1px solid var(--line); padding: 4px 8px; text-align: left; vertical-align: top; }
 th { background: var(--band); white-space: nowrap; }
 td.n, th.n { text-align: right; font-variant-numeric: tabular-nums; }
+td.d { white-space: nowrap; }
 table.sortable th { cursor: pointer; }
 table.sortable th[data-dir="asc"]::after { content: " \\25B2"; }
 table.sortable th[data-dir="desc"]::after { content: " \\25BC"; }
@@ -254,7 +255,7 @@ def _runs(data: ReportData, charts: dict[str, str]) -> str:
     for run in data.runs[-MAX_RUNS:][::-1]:
         selected = ' class="selected"' if run["run_id"] == data.run_id else ""
         rows.append(
-            f"<tr{selected}><td>{escape(run['run_id'])}</td><td>{escape(run['started_at'])}</td>"
+            f"<tr{selected}><td>{escape(run['run_id'])}</td><td class=d>{escape(run['started_at'])}</td>"
             f"<td>{escape(run['status'])}{'' if run['published'] else ' (not published)'}</td>{num(run['pages'])}"
             f"{num(run['reviews'])}{num(run['near_copies'])}{num(run['errors'])}{num(run['duration'], 0)}</tr>"
         )
@@ -273,7 +274,7 @@ def _review_list(reviews: list[dict[str, Any]]) -> str:
     shown = sorted(reviews, key=lambda r: (str(r["first_seen"]), r["canonical_url"]), reverse=True)[:MAX_REVIEWS]
     rows = [
         f"<tr><td>{escape(r['site'])}</td><td>{link(r['url'], r['title'] or '(no title)')}</td>"
-        f"<td>{escape(r['author'])}</td><td>{escape((r['date_published'] or '')[:10])}</td>"
+        f"<td>{escape(r['author'])}</td><td class=d>{escape((r['date_published'] or '')[:10])}</td>"
         f"{num(r['rating_normalized'], 2)}<td>{link(r['duplicate_of'])}</td></tr>"
         for r in shown
     ]
