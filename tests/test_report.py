@@ -182,6 +182,8 @@ def test_selections_one_run_a_run_with_no_reviews_since_a_date(demo_store: Store
     future = gather(demo_store, since=parse_since("2099-01-01"))
     assert (future.reviews, future.near_copies, [r["run_id"] for r in future.runs]) == (0, 0, [later["run_id"]])
     assert gather(demo_store, since=parse_since("2000-01-01")).per_site == DEMO_SITES
+    latest = demo_store.report_reviews(limit=3)  # the list's rows: the latest first seen
+    assert len(latest) == 3 and latest[0]["first_seen"] >= latest[-1]["first_seen"]
     with pytest.raises(UnknownRun):
         gather(demo_store, run_id="20000101T000000Z-none")
 

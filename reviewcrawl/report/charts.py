@@ -10,6 +10,8 @@ same way in every figure), and the XML prologue and metadata, which mean nothing
 
 from __future__ import annotations
 
+import contextlib
+import datetime as dt
 import io
 import re
 from collections.abc import Callable
@@ -39,6 +41,8 @@ RC = {
 WIDTH = 9.0
 PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#edc948", "#b07aa1", "#ff9da7",
            "#9c755f", "#bab0ac")  # fmt: skip
+#: a site's ratings drawn one dot each up to this many
+MAX_DOTS = 300
 #: one colour per extraction signal, the same in every chart
 SOURCE_COLOURS = {"jsonld": "#4e79a7", "microdata": "#76b7b2", "meta": "#f28e2b", "profile": "#b07aa1",
                   "text": "#59a14f", "url": "#edc948", "?": "#bab0ac"}  # fmt: skip
@@ -84,21 +88,27 @@ def reviews_per_site(data: ReportData) -> Figure | None:
 
 
 def reviews_per_day(data: ReportData) -> Figure | None:
-    if not data.per_day:
+    days = {}
+    for day in data.per_day:
+        with contextlib.suppress(ValueError):  # first_seen is ISO 8601; a row written by hand may not be
+            days[day] = dt.date.fromisoformat(day)
+    if not days:
         return None
-    days, sites = list(data.per_day), data.sites
     fig = Figure(figsize=(WIDTH, 2.6), layout="constrained")
     ax = fig.add_subplot()
-    slack = max(7 - len(days), 0) / 2  # a day or two: narrow bars in the middle, not one wall of colour
-    ax.set_xlim(-0.5 - slack, len(days) - 0.5 + slack)
-    ax.yaxis.get_major_locator().set_params(integer=True)
-    bottom = [0] * len(days)
-    for i, site in enumerate(sites):
+    when = list(days.values())
+    bottom = [0] * len(when)
+    for i, site in enumerate(data.sites):
         counts = [data.per_day[d][site] for d in days]
-        ax.bar(days, counts, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=site, width=0.6)
+        ax.bar(when, counts, bottom=bottom, color=PALETTE[i % len(PALETTE)], label=site, width=0.8)
         bottom = [b + c for b, c in zip(bottom, counts, strict=True)]
+    pad = max((max(when) - min(when)) * 0.03, dt.timedelta(days=3))  # a day or two: narrow bars, not a wall
+    ax.set_xlim(min(when) - pad, max(when) + pad)
+    locator = mdates.AutoDateLocator(maxticks=10)
+    ax.xaxis.set_major_locator(locator)
+    ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
+    ax.yaxis.get_major_locator().set_params(integer=True)
     ax.set_ylabel("reviews first seen")
-    ax.tick_params(axis="x", labelrotation=45 if len(days) > 8 else 0)
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return fig
 
@@ -113,6 +123,8 @@ def ratings(data: ReportData) -> Figure | None:
     ax.boxplot(values, orientation="horizontal", tick_labels=sites, widths=0.5, showfliers=False,
                medianprops={"color": PALETTE[1]})  # fmt: skip
     for y, vs in enumerate(values, 1):  # every rating as a dot, spread over the row by its rank
+        if len(vs) > MAX_DOTS:  # past that the dots are a smudge (and an SVG element each): the box says it
+            continue
         spread = [((i * 0.618) % 1 - 0.5) * 0.3 for i in range(len(vs))]
         ax.scatter(vs, [y + s for s in spread], s=14, color=PALETTE[0], alpha=0.7, zorder=3)
     ax.set_xlim(-0.02, 1.02)
@@ -175,8 +187,6 @@ def errors(data: ReportData) -> Figure | None:
 
 
 def runs(data: ReportData) -> Figure | None:
-    import datetime as dt
-
     history = [r for r in data.runs if r["started_at"]]
     if not history:
         return None

@@ -21,6 +21,8 @@ __all__ = ["FIELDS", "Cluster", "Copy", "ReportData", "SiteFill", "UnknownRun", 
 #: the fields whose fill rate a report shows: (label, the record's field in ``sources``)
 FIELDS = (("title", "title"), ("author", "author"), ("date", "date_published"), ("rating", "rating"),
           ("text", "text"))  # fmt: skip
+#: reviews listed one by one in a report (the latest first seen); its counts and charts cover them all
+MAX_LISTED = 500
 #: example URLs kept per fault kind, across runs (a run summary keeps up to 5 a kind)
 MAX_URLS = 5
 
@@ -103,7 +105,7 @@ class ReportData:
     faults: dict[str, tuple[int, list[str]]] = field(default_factory=dict)
     #: run rows in the order they started, with ``duration`` (seconds or None)
     runs: list[dict[str, Any]] = field(default_factory=list)
-    #: the review rows themselves (Store.report_reviews), for the list at the end
+    #: the latest reviews first seen (Store.report_reviews, at most MAX_LISTED), for the list at the end
     rows: list[dict[str, Any]] = field(default_factory=list)
 
     @property
@@ -132,38 +134,29 @@ def _duration(run: dict[str, Any]) -> float | None:
     return max((end - start).total_seconds(), 0.0)
 
 
-def _filled(review: dict[str, Any], name: str) -> bool:
-    if name == "rating":
-        return review["rating_normalized"] is not None
-    if name == "text":
-        return bool(review["has_text"])
-    return review[name] not in (None, "")
-
-
-def _count_reviews(data: ReportData, reviews: list[dict[str, Any]]) -> None:
+def _count_reviews(data: ReportData, groups: list[tuple[Any, ...]]) -> None:
+    """Fold Store.report_review_groups' counts into the report's tables."""
     per_site: dict[str, list[int]] = defaultdict(lambda: [0, 0])
     per_day: dict[str, Counter[str]] = defaultdict(Counter)
     ratings: dict[str, list[float]] = defaultdict(list)
     fill: dict[str, SiteFill] = defaultdict(SiteFill)
-    for review in reviews:
-        site = review["site"]
-        per_site[site][1 if review["duplicate_of"] else 0] += 1
-        per_day[str(review["first_seen"])[:10]][site] += 1
-        if review["rating_normalized"] is not None:
-            ratings[site].append(float(review["rating_normalized"]))
-        sources = _sources(review["sources"])
+    for site, day, copy, sources_text, title, author, date, text, rating, n in groups:
+        per_site[site][int(copy)] += n
+        per_day[str(day)][site] += n
+        if rating is not None:
+            ratings[site] += [float(rating)] * n
+        sources = _sources(sources_text)
         site_fill = fill[site]
-        site_fill.reviews += 1
-        for label, name in FIELDS:
-            if _filled(review, name):
-                site_fill.filled[label] += 1
-                site_fill.sources[label][str(sources.get(name) or "?")] += 1
-    data.reviews = len(reviews)
-    data.rows = reviews
+        site_fill.reviews += n
+        for (label, name), filled in zip(FIELDS, (title, author, date, rating is not None, text), strict=True):
+            if filled:
+                site_fill.filled[label] += n
+                site_fill.sources[label][str(sources.get(name) or "?")] += n
+    data.reviews = sum(sum(n) for n in per_site.values())
     data.near_copies = sum(copies for _, copies in per_site.values())
     data.per_site = {site: (n[0], n[1]) for site, n in sorted(per_site.items())}
     data.per_day = dict(sorted(per_day.items()))
-    data.ratings = dict(sorted(ratings.items()))
+    data.ratings = {site: sorted(rs) for site, rs in sorted(ratings.items())}
     data.fill = dict(sorted(fill.items()))
 
 
@@ -216,7 +209,8 @@ def gather(store: Store, *, run_id: str | None = None, since: str | None = None)
     else:
         selection = "every run in the database"
     data = ReportData(selection=selection, run_id=run_id, since=since)
-    _count_reviews(data, store.report_reviews(run_id=run_id, since=since))
+    _count_reviews(data, store.report_review_groups(run_id=run_id, since=since))
+    data.rows = store.report_reviews(run_id=run_id, since=since, limit=MAX_LISTED)
     _count_duplicates(data, store.report_duplicates(run_id=run_id, since=since))
     data.runs = [{**run, "duration": _duration(run)} for run in store.report_runs(until=until, since=since)]
     _count_errors(data, [r for r in data.runs if run_id is None or r["run_id"] == run_id])

@@ -16,14 +16,15 @@ from collections.abc import Iterable, Sequence
 from html import escape as _escape
 from typing import Any
 
+from reviewcrawl.report.charts import MAX_DOTS
 from reviewcrawl.report.data import FIELDS, ReportData
 
-__all__ = ["MAX_REVIEWS", "render_page"]
+__all__ = ["render_page"]
 
-#: reviews listed one by one (the newest first seen); the counts and charts cover them all
-MAX_REVIEWS = 500
 #: runs listed in the runs table (the latest); the chart shows them all
 MAX_RUNS = 100
+#: near-copy clusters listed (the largest); the site-to-site counts cover them all
+MAX_CLUSTERS = 200
 
 CSS = """
 :root { --ink: #1f2328; --muted: #57606a; --line: #d0d7de; --band: #f6f8fa; --accent: #4e79a7; }
@@ -180,7 +181,8 @@ def _ratings(data: ReportData, charts: dict[str, str]) -> str:
     return "".join([
         '<h2 id="ratings">Normalized ratings per site</h2>',
         figure(charts, "ratings", "The reviewer's own rating, normalized to 0–1 ((value − worst) / (best − worst)): "
-               "a box from the first to the third quartile, the median in orange, each review a dot.",
+               "a box from the first to the third quartile, the median in orange, each review a dot (for sites with "
+               f"up to {MAX_DOTS} rated reviews).",
                "No review in this selection has a rating."),
         table(["site", "rated", "min", "Q1", "median", "Q3", "max"], rows, numeric=range(1, 7)) if rows else "",
     ])  # fmt: skip
@@ -209,7 +211,7 @@ def _copies(data: ReportData, charts: dict[str, str]) -> str:
     pairs = [f"<tr><td>{escape(copier)}</td><td>{escape(original)}</td>{num(n)}</tr>"
              for (copier, original), n in sorted(data.copy_pairs.items(), key=lambda p: (-p[1], p[0]))]  # fmt: skip
     bodies = []
-    for cluster in data.clusters:
+    for cluster in data.clusters[:MAX_CLUSTERS]:
         head = (f'<tr><td rowspan="{len(cluster.copies) + 1}">{escape(cluster.site)}</td>'
                 f'<td colspan="5"><b>original:</b> {link(cluster.url, cluster.title or cluster.url)}</td></tr>')  # fmt: skip
         copies = "".join(
@@ -224,6 +226,8 @@ def _copies(data: ReportData, charts: dict[str, str]) -> str:
                     '<th scope="col">original\'s site</th><th scope="col">copy\'s site</th><th scope="col">review</th>'
                     '<th class="n" scope="col">similarity</th><th class="n" scope="col">containment</th>'
                     f'<th scope="col"></th></tr></thead>{"".join(bodies)}</table></div>')  # fmt: skip
+        if len(data.clusters) > MAX_CLUSTERS:
+            clusters += f'<p class="note">The {MAX_CLUSTERS} largest of {len(data.clusters):,} clusters.</p>'
     return "".join([
         '<h2 id="copies">Near-copies: which sites copy which</h2>',
         figure(charts, "near-copies", "Near-copies by the site that published the copy and the site of the original.",
@@ -270,19 +274,15 @@ def _runs(data: ReportData, charts: dict[str, str]) -> str:
     ])  # fmt: skip
 
 
-def _review_list(reviews: list[dict[str, Any]]) -> str:
-    shown = sorted(reviews, key=lambda r: (str(r["first_seen"]), r["canonical_url"]), reverse=True)[:MAX_REVIEWS]
+def _review_list(data: ReportData) -> str:
     rows = [
         f"<tr><td>{escape(r['site'])}</td><td>{link(r['url'], r['title'] or '(no title)')}</td>"
         f"<td>{escape(r['author'])}</td><td class=d>{escape((r['date_published'] or '')[:10])}</td>"
         f"{num(r['rating_normalized'], 2)}<td>{link(r['duplicate_of'])}</td></tr>"
-        for r in shown
+        for r in data.rows
     ]
-    note = (
-        f'<p class="note">The {MAX_REVIEWS} first seen last, of {len(reviews):,}.</p>'
-        if len(reviews) > MAX_REVIEWS
-        else ""
-    )
+    more = data.reviews > len(data.rows)
+    note = f'<p class="note">The {len(data.rows):,} first seen last, of {data.reviews:,}.</p>' if more else ""
     return "".join([
         '<h2 id="list">The reviews</h2>',
         table(["site", "title", "author", "published", "rating", "near-copy of"], rows, numeric=(4,)) + note
@@ -300,7 +300,7 @@ def render_page(data: ReportData, charts: dict[str, str], *, database: str, gene
         ("errors", "Errors"), ("runs", "Runs"), ("list", "Review list")))  # fmt: skip
     body = "".join([
         _overview(data), _reviews(data, charts), _ratings(data, charts), _fill(data, charts), _copies(data, charts),
-        _errors(data, charts), _runs(data, charts), _review_list(data.rows),
+        _errors(data, charts), _runs(data, charts), _review_list(data),
     ])  # fmt: skip
     return f"""<!DOCTYPE html>
 <html lang="en">

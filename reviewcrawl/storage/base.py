@@ -406,18 +406,35 @@ WHERE {newer} OR excluded.first_seen{c_} < reviews.first_seen
             return f" WHERE {time_column}{self.collate_c} >= ?", (since,)
         return "", ()
 
-    def report_reviews(self, *, run_id: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
-        """The reviews a run exported (run_id), or seen since a time (their last_seen), or all:
-        what a report counts, without their texts (only whether there is one)."""
-        columns = ("canonical_url", "url", "site", "title", "author", "date_published", "rating_normalized",
-                   "sources", "duplicate_of", "run_id", "first_seen", "last_seen")  # fmt: skip
+    def report_review_groups(self, *, run_id: str | None = None, since: str | None = None) -> list[tuple[Any, ...]]:
+        """The reviews a run exported (run_id), or seen since a time (their last_seen), or all,
+        counted in the database by what a report tells apart, in one pass over the table (its
+        texts make it large): (site, the day first seen, near-copy 0/1, sources, has title,
+        author, date_published, text 0/1 each, rating_normalized, reviews). A report of a million
+        reviews reads some thousands of rows."""
         where, params = self._report_filter("run_id", "last_seen", run_id, since)
-        rows = self._query(
-            f"SELECT {', '.join(columns)}, CASE WHEN text IS NULL OR text = '' THEN 0 ELSE 1 END "
-            f"FROM reviews{where} ORDER BY site, canonical_url",
+        has = [
+            f"CASE WHEN {c} IS NULL OR {c} = '' THEN 0 ELSE 1 END"
+            for c in ("title", "author", "date_published", "text")
+        ]
+        return self._query(
+            "SELECT site, substr(first_seen, 1, 10), CASE WHEN duplicate_of IS NULL THEN 0 ELSE 1 END, sources, "
+            f"{', '.join(has)}, rating_normalized, count(*) FROM reviews{where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
             params,
         )
-        return [{**dict(zip(columns, row[:-1], strict=True)), "has_text": bool(row[-1])} for row in rows]
+
+    def report_reviews(self, *, run_id: str | None = None, since: str | None = None, limit: int = 500,
+                       ) -> list[dict[str, Any]]:  # fmt: skip
+        """The selection's reviews first seen last (at most ``limit``), for a report's list: no texts."""
+        columns = ("canonical_url", "url", "site", "title", "author", "date_published", "rating_normalized",
+                   "duplicate_of", "run_id", "first_seen", "last_seen")  # fmt: skip
+        where, params = self._report_filter("run_id", "last_seen", run_id, since)
+        rows = self._query(
+            f"SELECT {', '.join(columns)} FROM reviews{where} "
+            f"ORDER BY first_seen{self.collate_c} DESC, canonical_url{self.collate_c} DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [dict(zip(columns, row, strict=True)) for row in rows]
 
     def report_duplicates(self, *, run_id: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
         """The near-copy links a run found (run_id), or found since a time, or all; with the site,
