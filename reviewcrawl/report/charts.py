@@ -20,6 +20,7 @@ from typing import Any
 import matplotlib
 import matplotlib.dates as mdates
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
 from reviewcrawl.report.data import FIELDS, ReportData
 
@@ -82,7 +83,7 @@ def reviews_per_site(data: ReportData) -> Figure | None:
     ax.invert_yaxis()
     ax.set_xlabel("reviews")
     ax.margins(x=0.08)
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return fig
 
@@ -107,7 +108,7 @@ def reviews_per_day(data: ReportData) -> Figure | None:
     locator = mdates.AutoDateLocator(maxticks=10)
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(mdates.ConciseDateFormatter(locator))
-    ax.yaxis.get_major_locator().set_params(integer=True)
+    ax.yaxis.set_major_locator(MaxNLocator(integer=True))
     ax.set_ylabel("reviews first seen")
     ax.legend(loc="upper left", bbox_to_anchor=(1.0, 1.0), frameon=False)
     return fig
@@ -168,7 +169,7 @@ def near_copies(data: ReportData) -> Figure | None:
     ax.barh(labels, [n for _, n in pairs], color=PALETTE[1], height=0.6)
     ax.invert_yaxis()
     ax.set_xlabel("near-copies")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return fig
 
 
@@ -182,7 +183,7 @@ def errors(data: ReportData) -> Figure | None:
     ax.barh([r[0] for r in rows], [r[1] for r in rows], color=PALETTE[3], height=0.6)
     ax.invert_yaxis()
     ax.set_xlabel("errors")
-    ax.xaxis.get_major_locator().set_params(integer=True)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
     return fig
 
 
