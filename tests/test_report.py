@@ -7,7 +7,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -318,10 +317,15 @@ def test_a_hostile_title_does_not_run_in_chromium(browser: Any, tmp_path: Path) 
     assert problems == []
 
 
-def test_no_report_without_the_setting(tmp_path: Path, demo_proxy: str) -> None:
-    result = run_scrapy(["crawl", "reviews", "-a", "site=prestonmoline", "-s", f"REVIEWCRAWL_DATA_DIR={tmp_path}",
-                         *FAST], proxy=demo_proxy)  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    feeds = sorted(p.name.split("-")[0] for p in (tmp_path / "feeds").iterdir())
-    assert feeds == ["reviews", "run"]
-    shutil.rmtree(tmp_path / "feeds")
+def test_no_report_for_a_run_that_publishes_nothing_and_none_by_default(tmp_path: Path, demo_proxy: str) -> None:
+    from scrapy.utils.project import get_project_settings
+
+    assert get_project_settings().getbool("REVIEWCRAWL_REPORT") is False  # on for scrapy demo only
+    run_id = "20261122T050002Z-dead"
+    (tmp_path / "feeds" / f".reviews-{run_id}.jsonl.part" / "in-the-way").mkdir(parents=True)  # no feed can be written
+    result = run_scrapy(["crawl", "reviews", "-a", "site=prestonmoline", "-a", f"run_id={run_id}", "-s",
+                         f"REVIEWCRAWL_DATA_DIR={tmp_path}", "-s", "REVIEWCRAWL_REPORT=True", *FAST], proxy=demo_proxy)  # fmt: skip
+    assert result.returncode == 4, result.stderr[-3000:]
+    summary = json.loads((tmp_path / "feeds" / f"run-{run_id}.json").read_text())
+    assert summary["published"] is False
+    assert not list((tmp_path / "feeds").glob("report-*")) and "report" not in result.stdout
