@@ -22,6 +22,9 @@ REVIEWCRAWL_DUPLICATES = "mark"
 REVIEWCRAWL_DEDUP_STORAGE = "state"
 #: "gzip": write the feeds as .jsonl.gz (Scrapy's GzipPlugin); "" for plain .jsonl
 REVIEWCRAWL_FEED_COMPRESSION = ""
+#: write the run's report (one self-contained HTML file, reviewcrawl/report/) beside its feed,
+#: ``report-<run_id>.html``, when the run publishes its feeds; on for `scrapy demo`
+REVIEWCRAWL_REPORT = False
 #: a run fails (exit code 1) when spider and pipeline exceptions exceed this share of the pages fetched
 REVIEWCRAWL_MAX_ERROR_RATE = 0.05
 #: where `scrapy crawl` keeps its lock files (one per spider and site selection); empty means
@@ -32,9 +35,6 @@ REVIEWCRAWL_LOCK_DIR = ""
 REVIEWCRAWL_TRAP_PATIENCE = 5
 #: seconds a 429/503's Retry-After may ask to wait before the retry; longer: not retried this run
 REVIEWCRAWL_RETRY_AFTER_MAX = 60.0
-#: write the run's report (one self-contained HTML file, reviewcrawl/report/) beside its feed,
-#: ``report-<run_id>.html``, when the run publishes its feeds; on for `scrapy demo`
-REVIEWCRAWL_REPORT = False
 #: set by `scrapy crawl` before the run, not by hand: warnings for the run's summary (a lock taken
 #: over, killed runs found and redone; reviewcrawl/recovery.py)
 REVIEWCRAWL_RUN_WARNINGS: list[str] = []
