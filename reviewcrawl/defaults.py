@@ -22,6 +22,9 @@ REVIEWCRAWL_DUPLICATES = "mark"
 REVIEWCRAWL_DEDUP_STORAGE = "state"
 #: "gzip": write the feeds as .jsonl.gz (Scrapy's GzipPlugin); "" for plain .jsonl
 REVIEWCRAWL_FEED_COMPRESSION = ""
+#: write the run's report (one self-contained HTML file, reviewcrawl/report/) beside its feed,
+#: ``report-<run_id>.html``, when the run publishes its feeds; on for `scrapy demo`
+REVIEWCRAWL_REPORT = False
 #: a run fails (exit code 1) when spider and pipeline exceptions exceed this share of the pages fetched
 REVIEWCRAWL_MAX_ERROR_RATE = 0.05
 #: where `scrapy crawl` keeps its lock files (one per spider and site selection); empty means

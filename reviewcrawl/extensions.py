@@ -63,6 +63,8 @@ class RunRecorder:
         self.feeds_stored = False
         self.summary: dict[str, Any] | None = None
         self.summary_path: Path | None = None
+        #: the run's report, once written (REVIEWCRAWL_REPORT)
+        self.report_path: Path | None = None
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -169,6 +171,8 @@ class RunRecorder:
             if written:
                 self._write_file(summary)
         self.summary = summary
+        if self.settings.getbool("REVIEWCRAWL_REPORT") and summary["published"]:
+            self._write_report(database)
         self.stats.set_value("reviewcrawl/status", summary["status"])
         self.stats.set_value("reviewcrawl/exit_code", summary["exit_code"])
         line = f"Run {self.run_id}: {summary['status']} (exit code {summary['exit_code']})"
@@ -217,6 +221,26 @@ class RunRecorder:
             if due and path is not None and not Path(path).exists():
                 return False
         return True
+
+    def _write_report(self, database: str) -> None:
+        """The run's report (reviewcrawl/report/) beside its feed, from the database it wrote to.
+        Only for a run that published its feeds (a report of records nobody received would
+        mislead), and never at the run's cost: whatever goes wrong is one line in the log, and
+        the run's feeds, records and exit code are as they were."""
+        path = self.data_dir / "feeds" / f"report-{self.run_id}.html"
+        try:
+            from reviewcrawl.report import build_report, write_report
+
+            with open_database(database) as store:
+                html = build_report(store, run_id=self.run_id, database=redact(database))
+            write_report(path, html)
+        except Exception as exc:
+            cause = " ".join(str(exc).split()) or type(exc).__name__
+            logger.error("Run %s: the report %s was not written (%s: %s); the run's feeds and records are unaffected",
+                         self.run_id, path, type(exc).__name__, cause)  # fmt: skip
+            return
+        self.report_path = path
+        logger.info("Run %s: report %s", self.run_id, path)
 
     def _write_file(self, summary: dict[str, Any]) -> bool:
         assert self.summary_path is not None

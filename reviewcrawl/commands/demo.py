@@ -24,8 +24,9 @@ from reviewcrawl.storage import redact
 
 # Polite delays are for other people's servers; this one is ours, on 127.0.0.1. Set above the
 # project's settings (default_settings would rank below them), below any -s the user gives.
+# A demo leaves its report (REVIEWCRAWL_REPORT) beside the feed.
 DEMO_SETTINGS = {"DOWNLOAD_DELAY": 0, "AUTOTHROTTLE_ENABLED": False, "LOG_LEVEL": "WARNING",
-                 "CONCURRENT_REQUESTS_PER_DOMAIN": 8}  # fmt: skip
+                 "CONCURRENT_REQUESTS_PER_DOMAIN": 8, "REVIEWCRAWL_REPORT": True}  # fmt: skip
 
 
 class Command(ScrapyCommand):
@@ -105,6 +106,8 @@ class Command(ScrapyCommand):
         print(f"database: {redact(db)} ({stats.get('reviewcrawl/db_rows_total', 0)} reviews in all)")
         if recorder is not None and recorder.summary_path is not None:
             print(f"summary:  {recorder.summary_path}")
+        if recorder is not None and recorder.report_path is not None:
+            print(f"report:   {recorder.report_path}")
         finish = stats.get("finish_reason")
         if finish != "finished" or not reviews:
             print(f"the demo run failed: finish reason {finish!r}, {reviews} reviews", file=sys.stderr)

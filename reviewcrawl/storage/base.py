@@ -395,6 +395,89 @@ WHERE {newer} OR excluded.first_seen{c_} < reviews.first_seen
     def run_statuses(self) -> dict[str, str]:
         return dict(self._query("SELECT run_id, status FROM runs"))
 
+    # -- the run report's reads (reviewcrawl/report/): a selection is one run (``run_id``), the
+    # runs since a time (``since``, ISO 8601 in UTC, compared as text like every time here), or all --
+
+    def _report_filter(self, run_column: str, time_column: str, run_id: str | None, since: str | None,
+                       ) -> tuple[str, tuple[Any, ...]]:  # fmt: skip
+        if run_id is not None:
+            return f" WHERE {run_column} = ?", (run_id,)
+        if since is not None:
+            return f" WHERE {time_column}{self.collate_c} >= ?", (since,)
+        return "", ()
+
+    def report_review_groups(self, *, run_id: str | None = None, since: str | None = None) -> list[tuple[Any, ...]]:
+        """The reviews a run exported (run_id), or seen since a time (their last_seen), or all,
+        counted in the database by what a report tells apart, in one pass over the table (its
+        texts make it large): (site, the day first seen, near-copy 0/1, sources, has title,
+        author, date_published, text 0/1 each, rating_normalized, reviews). A report of a million
+        reviews reads some thousands of rows."""
+        where, params = self._report_filter("run_id", "last_seen", run_id, since)
+        has = [
+            f"CASE WHEN {c} IS NULL OR {c} = '' THEN 0 ELSE 1 END"
+            for c in ("title", "author", "date_published", "text")
+        ]
+        return self._query(
+            "SELECT site, substr(first_seen, 1, 10), CASE WHEN duplicate_of IS NULL THEN 0 ELSE 1 END, sources, "
+            f"{', '.join(has)}, rating_normalized, count(*) FROM reviews{where} GROUP BY 1, 2, 3, 4, 5, 6, 7, 8, 9",
+            params,
+        )
+
+    def report_reviews(self, *, run_id: str | None = None, since: str | None = None, limit: int = 500,
+                       ) -> list[dict[str, Any]]:  # fmt: skip
+        """The selection's reviews first seen last (at most ``limit``), for a report's list: no texts."""
+        columns = ("canonical_url", "url", "site", "title", "author", "date_published", "rating_normalized",
+                   "duplicate_of", "run_id", "first_seen", "last_seen")  # fmt: skip
+        where, params = self._report_filter("run_id", "last_seen", run_id, since)
+        rows = self._query(
+            f"SELECT {', '.join(columns)} FROM reviews{where} "
+            f"ORDER BY first_seen{self.collate_c} DESC, canonical_url{self.collate_c} DESC LIMIT ?",
+            (*params, limit),
+        )
+        return [dict(zip(columns, row, strict=True)) for row in rows]
+
+    def report_duplicates(self, *, run_id: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
+        """The near-copy links a run found (run_id), or found since a time, or all; with the site,
+        title and URL of the copy and of the original when the reviews table has them (a dropped
+        copy is not stored)."""
+        columns = (*DUPLICATE_COLUMNS, "copy_site", "copy_title", "original_site", "original_title")
+        where, params = self._report_filter("d.run_id", "d.found_at", run_id, since)
+        rows = self._query(
+            f"SELECT {', '.join('d.' + c for c in DUPLICATE_COLUMNS)}, c.site, c.title, o.site, o.title "
+            "FROM duplicates d LEFT JOIN reviews c ON c.canonical_url = d.copy_url "
+            f"LEFT JOIN reviews o ON o.canonical_url = d.original_url{where} ORDER BY d.original_url, d.copy_url",
+            params,
+        )
+        return [dict(zip(columns, row, strict=True)) for row in rows]
+
+    def report_runs(self, *, until: str | None = None, since: str | None = None) -> list[dict[str, Any]]:
+        """Run rows in the order they started, from ``since`` and up to ``until`` (its started_at
+        included) when given; ``summary`` parsed."""
+        columns = (*RUN_COLUMNS, "published", "summary")
+        clauses, params = [], []
+        if since is not None:
+            clauses.append(f"started_at{self.collate_c} >= ?")
+            params.append(since)
+        if until is not None:
+            clauses.append(f"started_at{self.collate_c} <= ?")
+            params.append(until)
+        where = f" WHERE {' AND '.join(clauses)}" if clauses else ""
+        rows = self._query(f"SELECT {', '.join(columns)} FROM runs{where} ORDER BY started_at, run_id", params)
+        runs = []
+        for row in rows:
+            run = dict(zip(columns, row, strict=True))
+            try:
+                run["summary"] = json.loads(run["summary"] or "{}")
+            except ValueError:  # a row written by hand: the counts in its columns still say something
+                run["summary"] = {}
+            runs.append(run)
+        return runs
+
+    def run_started_at(self, run_id: str) -> str | None:
+        """When a run started, or None when the database has no such run."""
+        rows = self._query("SELECT started_at FROM runs WHERE run_id = ?", (run_id,))
+        return rows[0][0] if rows else None
+
     # -- incremental crawls: only what a published run (its `runs` row says published = 1) left
     # counts; a run killed before its feeds were renamed into place published nothing, so what it
     # wrote is ignored by the next run, which fetches and exports it again --
