@@ -120,7 +120,7 @@ class RunRecorder:
         self.stats.inc_value(f"reviewcrawl/errors/{kind}/{type(exc).__name__}")
 
     def feed_slot_closed(self, slot: FeedSlot) -> None:
-        stored = Path(slot.uri).exists() and not part_path(slot.uri).exists()
+        stored = Path(slot.uri).is_file() and not part_path(slot.uri).exists()
         self.feeds.append({"path": slot.uri, "items": slot.itemcount, "stored": stored})
 
     # -- closing: after the feeds are stored, before the stats are dumped ----------------------
@@ -218,7 +218,7 @@ class RunRecorder:
         for slot in exporter.slots:
             path = getattr(slot.storage, "path", None)
             due = slot.itemcount or (slot.store_empty and slot.batch_id == 1)
-            if due and path is not None and not Path(path).exists():
+            if due and path is not None and not Path(path).is_file():
                 return False
         return True
 

@@ -329,3 +329,15 @@ def test_no_report_for_a_run_that_publishes_nothing_and_none_by_default(tmp_path
     summary = json.loads((tmp_path / "feeds" / f"run-{run_id}.json").read_text())
     assert summary["published"] is False
     assert not list((tmp_path / "feeds").glob("report-*")) and "report" not in result.stdout
+
+
+def test_a_directory_where_the_feed_goes_is_no_published_feed(tmp_path: Path, demo_proxy: str) -> None:
+    """A directory in the way of the feed's final name: the feed is not there, the run is not
+    published (and gets no report)."""
+    run_id = "20261122T050003Z-beef"
+    (tmp_path / "feeds" / f"reviews-{run_id}.jsonl" / "in-the-way").mkdir(parents=True)
+    result = run_scrapy(["crawl", "reviews", "-a", "site=prestonmoline", "-a", f"run_id={run_id}", "-s",
+                         f"REVIEWCRAWL_DATA_DIR={tmp_path}", "-s", "REVIEWCRAWL_REPORT=True", *FAST], proxy=demo_proxy)  # fmt: skip
+    summary = json.loads((tmp_path / "feeds" / f"run-{run_id}.json").read_text())
+    assert (summary["published"], result.returncode) == (False, 4), result.stderr[-3000:]
+    assert not list((tmp_path / "feeds").glob("report-*"))
